@@ -1,0 +1,53 @@
+"""Date arithmetic the letters use: calendar days, calendar months clamped to the month's end,
+whole years of age with 29 February falling on 28 February in non-leap years.
+
+python-dateutil's ``relativedelta`` already clamps to the month's end, which is exactly the
+rule in rules.md («2024-08-31 + 6 months = 2025-02-28»).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    return day + relativedelta(months=months)
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    return day + dt.timedelta(days=days)
+
+
+def birthday(birth_date: dt.date, age: int) -> dt.date:
+    """The date someone turns ``age``; 29 February becomes 28 February in non-leap years."""
+    return birth_date + relativedelta(years=age)
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years at ``day``."""
+    return relativedelta(day, birth_date).years
+
+
+def fmt(day: dt.date | None) -> str:
+    """Norwegian short date, 12.03.2024."""
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+_MONTHS = (
+    "januar", "februar", "mars", "april", "mai", "juni",
+    "juli", "august", "september", "oktober", "november", "desember",
+)
+
+
+def fmt_long(day: dt.date) -> str:
+    """«17. mai 2024»."""
+    return f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"
+
+
+def parse_iso(text: str) -> dt.date:
+    """Strict ISO YYYY-MM-DD (the exchange format); raises ValueError otherwise."""
+    if len(text) != 10:
+        raise ValueError(text)
+    return dt.date.fromisoformat(text)
