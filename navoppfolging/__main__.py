@@ -1,0 +1,5 @@
+import sys
+
+from navoppfolging.cli import main
+
+sys.exit(main())

@@ -1,0 +1,117 @@
+"""The ``navoppfolging`` entry point: sub-commands, or the desktop window with none.
+
+Exit codes per the contract: 0 success, 2 bad input or usage, 1 anything else — always with a
+message on stderr a caseworker can act on, and no traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from navoppfolging import __version__
+from navoppfolging.errors import NavOppfolgingError, UsageError, ValidationError
+
+# One module per sub-command (navoppfolging/commands/<name>.py), imported only when used so
+# that e.g. `import` never loads ReportLab and no sub-command ever loads Qt.
+COMMANDS: dict[str, str] = {
+    "import": "navoppfolging.commands.importcmd",
+    "export": "navoppfolging.commands.exportcmd",
+    "demo": "navoppfolging.commands.democmd",
+    "due": "navoppfolging.commands.due",
+    "plan": "navoppfolging.commands.plan",
+    "workload": "navoppfolging.commands.workload",
+    "admin": "navoppfolging.commands.admin",
+    "backup": "navoppfolging.commands.backup",
+    "restore": "navoppfolging.commands.restore",
+}
+
+log = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _common_options(*, default: object) -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=default,
+                        help="SQLAlchemy-URL til databasen (ellers NAVOPPFOLGING_DB eller standardfilen)")
+    common.add_argument("--debug", action="store_true", default=default if default is not None else False,
+                        help="vis full feilmelding (traceback)")
+    return common
+
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    top = _common_options(default=None)
+    # On the sub-commands the same options default to SUPPRESS, so `--db` given before the
+    # sub-command is not overwritten by the sub-parser's default.
+    common = _common_options(default=argparse.SUPPRESS)
+    parser = _Parser(prog="navoppfolging", parents=[top],
+                     description="Oppfølging av unge under ungdomsgarantien. Uten underkommando åpnes vinduet.")
+    parser.add_argument("--version", action="version", version=f"navoppfolging {__version__}")
+    parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+    # Only the chosen command's module is imported; `--help` lists all of them.
+    wanted = next((a for a in argv if a in COMMANDS), None)
+    for name, module_name in COMMANDS.items():
+        if wanted is not None and name != wanted:
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # a command whose module does not exist in this build
+            raise
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    try:
+        parser = build_parser(args_list)
+        args = parser.parse_args(args_list)
+        from navoppfolging.logs import setup_logging
+
+        setup_logging(debug=debug)
+        if getattr(args, "self_test", False):
+            from navoppfolging.selftest import run_self_test
+
+            return run_self_test()
+        if args.command is None:
+            # The window is the composition root's other half: loaded by name so the core
+            # keeps no import of the Qt package (the import-linter contract checks that).
+            app = importlib.import_module("navoppfolging.ui.app")
+            return int(app.run(db_url=args.db))
+        return int(args.func(args))
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"navoppfolging: {exc}", file=sys.stderr)
+        return 2
+    except NavOppfolgingError as exc:
+        if debug:
+            raise
+        print(f"navoppfolging: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 1
+    except Exception as exc:  # noqa: BLE001 - last resort: a message, not a traceback
+        if debug:
+            raise
+        log.exception("uventet feil")
+        print(f"navoppfolging: uventet feil ({type(exc).__name__}). Kjør med --debug for detaljer.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
