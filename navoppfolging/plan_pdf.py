@@ -1,0 +1,630 @@
+"""The printed activity plan (aktivitetsplan): an A4 PDF for the meeting with the young person.
+
+The plan is the young person's own document («ikke om meg uten meg»): it speaks to them («Du»),
+in bokmål, without the rule engine's vocabulary. What goes on paper is chosen by a
+:class:`PlanProfile`; «Til møtet» is the default and leaves out the fødselsnummer, contact
+notes and internal details, «Saksmappe» is the fuller copy for the case file.
+
+ReportLab is imported only inside :func:`render_plan` (≈ 0.2 s): the window and the other
+sub-commands import this module for :class:`PlanProfile` without paying for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from navoppfolging.dates import fmt, fmt_long
+from navoppfolging.domain import (
+    ACTIVITY_STATUS_LABELS,
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    CONTACT_STATUS_LABELS,
+    HOVEDMAL_LABELS,
+    INNSATSGRUPPE_LABELS,
+    RESPONSIBLE_LABELS,
+    Activity,
+    ActivityStatus,
+    Advisor,
+    Case,
+    Contact,
+    ContactStatus,
+    Responsible,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = [
+    "DEFAULT",
+    "GROUP_HEADINGS",
+    "GROUP_ORDER",
+    "OPEN_STATUSES",
+    "PROFILES",
+    "PlanProfile",
+    "next_meeting",
+    "plan_filename",
+    "render_plan",
+    "select_activities",
+]
+
+# The order the groups are printed in, and their headings: what the young person is doing now
+# comes first, what is finished or stopped last.
+GROUP_ORDER: tuple[ActivityStatus, ...] = (
+    ActivityStatus.GJENNOMFORES,
+    ActivityStatus.PLANLAGT,
+    ActivityStatus.FORSLAG,
+    ActivityStatus.FULLFORT,
+    ActivityStatus.AVBRUTT,
+)
+GROUP_HEADINGS: dict[ActivityStatus, str] = {
+    ActivityStatus.GJENNOMFORES: "Dette holder jeg på med nå",
+    ActivityStatus.PLANLAGT: ACTIVITY_STATUS_LABELS[ActivityStatus.PLANLAGT],
+    ActivityStatus.FORSLAG: ACTIVITY_STATUS_LABELS[ActivityStatus.FORSLAG],
+    ActivityStatus.FULLFORT: ACTIVITY_STATUS_LABELS[ActivityStatus.FULLFORT],
+    ActivityStatus.AVBRUTT: ACTIVITY_STATUS_LABELS[ActivityStatus.AVBRUTT],
+}
+# «Hvem gjør hva til neste gang» lists what is still to be done.
+OPEN_STATUSES: frozenset[ActivityStatus] = frozenset(
+    {ActivityStatus.FORSLAG, ActivityStatus.PLANLAGT, ActivityStatus.GJENNOMFORES}
+)
+_RESPONSIBLE_ORDER: tuple[Responsible, ...] = (
+    Responsible.BRUKER, Responsible.NAV, Responsible.BEGGE, Responsible.ANNEN,
+)
+_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanProfile:
+    """What one printed plan contains.
+
+    ``statuses`` are the activity groups printed; ``date_from``/``date_to`` keep only activities
+    whose period touches the range (undated activities are always kept: a suggestion without
+    dates is still part of the plan); ``completed_within_days`` keeps only «Fullført» activities
+    that ended at most that many days before the print date. ``notes_lines`` ruled lines give
+    room for notes (0: none).
+    """
+
+    name: str
+    label: str
+    statuses: frozenset[ActivityStatus] = field(default_factory=lambda: frozenset(GROUP_ORDER))
+    include_fnr: bool = False
+    include_contact_notes: bool = False
+    include_internal: bool = False
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    completed_within_days: int | None = None
+    signature_lines: bool = False
+    notes_lines: int = 6
+
+    def __post_init__(self) -> None:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("Fra-datoen kan ikke være etter til-datoen.")
+        if self.notes_lines < 0:
+            raise ValueError("Antall notatlinjer kan ikke være negativt.")
+        if self.completed_within_days is not None and self.completed_within_days < 0:
+            raise ValueError("Antall dager for fullførte aktiviteter kan ikke være negativt.")
+
+
+PROFILES: dict[str, PlanProfile] = {
+    "motet": PlanProfile(
+        name="motet",
+        label="Til møtet",
+        statuses=frozenset(GROUP_ORDER) - {ActivityStatus.AVBRUTT},
+        # Finished activities from the last three months show progress without burying
+        # what is happening now under old history.
+        completed_within_days=90,
+        notes_lines=7,
+    ),
+    "saksmappe": PlanProfile(
+        name="saksmappe",
+        label="Til saksmappen",
+        statuses=frozenset(GROUP_ORDER),
+        include_fnr=True,
+        include_contact_notes=True,
+        include_internal=True,
+        signature_lines=True,
+        notes_lines=4,
+    ),
+}
+DEFAULT: PlanProfile = PROFILES["motet"]
+
+
+# --- Selection (pure, no ReportLab) -----------------------------------------------------------
+
+def _overlaps(activity: Activity, start: dt.date | None, end: dt.date | None) -> bool:
+    lo = activity.start or activity.end
+    hi = activity.end or activity.start
+    if lo is None or hi is None:
+        return True
+    if start is not None and hi < start:
+        return False
+    if end is not None and lo > end:
+        return False
+    return True
+
+
+def _sort_key(activity: Activity) -> tuple[dt.date, dt.date, str]:
+    return (activity.start or dt.date.max, activity.end or dt.date.max, activity.title.casefold())
+
+
+def select_activities(
+    case: Case, *, as_of: dt.date, profile: PlanProfile = DEFAULT,
+) -> dict[ActivityStatus, list[Activity]]:
+    """The activities the profile prints, per status in :data:`GROUP_ORDER` (empty groups left out).
+
+    Open groups are ordered by start date; «Fullført» and «Avbrutt» with the latest first.
+    """
+    groups: dict[ActivityStatus, list[Activity]] = {}
+    for status in GROUP_ORDER:
+        if status not in profile.statuses:
+            continue
+        chosen = [a for a in case.activities
+                  if a.status == status and _overlaps(a, profile.date_from, profile.date_to)]
+        if status == ActivityStatus.FULLFORT and profile.completed_within_days is not None:
+            since = as_of - dt.timedelta(days=profile.completed_within_days)
+            # An activity finished without an end date has no age we can judge: keep it.
+            chosen = [a for a in chosen if (a.end or a.start) is None or (a.end or a.start) >= since]  # type: ignore[operator]
+        if status in OPEN_STATUSES:
+            chosen.sort(key=_sort_key)
+        else:
+            chosen.sort(key=lambda a: (a.end or a.start or dt.date.min, a.title.casefold()), reverse=True)
+        if chosen:
+            groups[status] = chosen
+    return groups
+
+
+def next_meeting(case: Case, *, as_of: dt.date) -> Contact | None:
+    """The earliest planned contact on or after ``as_of``."""
+    planned = [c for c in case.contacts if c.status == ContactStatus.PLANLAGT and c.date >= as_of]
+    if not planned:
+        return None
+    return min(planned, key=lambda c: (c.date, c.time or dt.time.min, c.id))
+
+
+def plan_filename(case: Case, as_of: dt.date) -> str:
+    """A file name that says what the file is without putting the name in it: names in file
+    names end up in recent-file lists and print queues."""
+    ref = re.sub(r"[^A-Za-z0-9_-]+", "-", case.ref).strip("-") or "plan"
+    return f"aktivitetsplan-{ref}-{as_of.isoformat()}.pdf"
+
+
+# --- Text helpers -----------------------------------------------------------------------------
+
+def _x(text: str) -> str:
+    """User text into ReportLab's paragraph mark-up: escaped, line breaks kept."""
+    return escape(text.strip()).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p for p in (part.strip() for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))) if p]
+
+
+def _period(activity: Activity) -> str:
+    if activity.start and activity.end:
+        return f"{fmt(activity.start)}–{fmt(activity.end)}"
+    if activity.start:
+        return f"Fra {fmt(activity.start)}"
+    if activity.end:
+        return f"Til {fmt(activity.end)}"
+    return ""
+
+
+def _meeting_when(contact: Contact) -> str:
+    text = f"{_WEEKDAYS[contact.date.weekday()].capitalize()} {fmt_long(contact.date)}"
+    if contact.time is not None:
+        text += f" kl. {contact.time.hour:02d}.{contact.time.minute:02d}"
+    return text
+
+
+def _latest_assessment_label(case: Case, as_of: dt.date) -> str | None:
+    past = [a for a in case.assessments if a.date <= as_of]
+    if not past:
+        return None
+    latest = max(past, key=lambda a: a.date)
+    return f"{INNSATSGRUPPE_LABELS[latest.innsatsgruppe]} (vurdert {fmt(latest.date)})"
+
+
+# --- ReportLab --------------------------------------------------------------------------------
+
+# Colours from NAV's design system Aksel, kept sober: text, NAV red for one rule, light surfaces.
+_TEXT = "#23262A"
+_SUBTLE = "#49515E"
+_NAV_RED = "#C30000"
+_BLUE = "#0067C5"
+_SURFACE = "#F1F1F1"
+_BORDER = "#CFD3D8"
+
+_FONT = "DejaVuSans"
+_FONT_BOLD = "DejaVuSans-Bold"
+_font_lock = threading.Lock()
+_fonts_registered = False
+
+
+def _font_dir() -> Path:
+    from navoppfolging import resources_path
+
+    return resources_path() / "fonts"
+
+
+def register_fonts() -> None:
+    """Register the embedded DejaVu Sans once per process (Helvetica has no Sámi letters)."""
+    global _fonts_registered
+    with _font_lock:
+        if _fonts_registered:
+            return
+        from reportlab.lib.fonts import addMapping
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        folder = _font_dir()
+        pdfmetrics.registerFont(TTFont(_FONT, str(folder / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(_FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+        # <b> in paragraphs maps to the bold face; there is no italic face, so italic maps to
+        # the regular one rather than falling back to Helvetica.
+        addMapping(_FONT, 0, 0, _FONT)
+        addMapping(_FONT, 1, 0, _FONT_BOLD)
+        addMapping(_FONT, 0, 1, _FONT)
+        addMapping(_FONT, 1, 1, _FONT_BOLD)
+        _fonts_registered = True
+
+
+class _Styles:
+    def __init__(self) -> None:
+        from reportlab.lib.colors import HexColor
+        from reportlab.lib.styles import ParagraphStyle
+
+        text, subtle = HexColor(_TEXT), HexColor(_SUBTLE)
+        base = ParagraphStyle("base", fontName=_FONT, fontSize=10, leading=14.5, textColor=text,
+                              splitLongWords=1, allowWidows=0, allowOrphans=0)
+        self.body = base
+        self.title = ParagraphStyle("title", base, fontName=_FONT_BOLD, fontSize=21, leading=25,
+                                    spaceAfter=0)
+        self.name = ParagraphStyle("name", base, fontName=_FONT_BOLD, fontSize=15, leading=19,
+                                   spaceBefore=8)
+        self.meta = ParagraphStyle("meta", base, fontSize=9, leading=13, textColor=subtle)
+        self.box_heading = ParagraphStyle("boxh", base, fontName=_FONT_BOLD, fontSize=9,
+                                          leading=13, textColor=subtle, spaceAfter=2)
+        self.box_strong = ParagraphStyle("boxs", base, fontName=_FONT_BOLD, fontSize=11, leading=15)
+        self.h1 = ParagraphStyle("h1", base, fontName=_FONT_BOLD, fontSize=14, leading=18,
+                                 spaceBefore=16, spaceAfter=6)
+        self.group = ParagraphStyle("group", base, fontName=_FONT_BOLD, fontSize=12, leading=16,
+                                    textColor=text)
+        self.goal = ParagraphStyle("goal", base, fontSize=12.5, leading=18, spaceAfter=4)
+        self.act_title = ParagraphStyle("acttitle", base, fontName=_FONT_BOLD, fontSize=11,
+                                        leading=15, spaceBefore=0)
+        self.act_meta = ParagraphStyle("actmeta", base, fontSize=9, leading=13, textColor=subtle,
+                                       spaceAfter=3)
+        self.desc = ParagraphStyle("desc", base, spaceAfter=4)
+        self.party = ParagraphStyle("party", base, fontName=_FONT_BOLD, fontSize=10.5, leading=15)
+        self.bullet = ParagraphStyle("bullet", base, leftIndent=12, bulletIndent=2)
+        self.empty = ParagraphStyle("empty", base, fontSize=10.5, leading=15)
+        self.small = ParagraphStyle("small", base, fontSize=8.5, leading=11, textColor=subtle)
+        self.cell = ParagraphStyle("cell", base, fontSize=9, leading=12.5)
+
+
+_MM = 72 / 25.4
+
+
+def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: PlanProfile,
+                 st: _Styles, frame_height: float, width: float) -> list[Any]:
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import (
+        CondPageBreak,
+        Flowable,
+        KeepTogether,
+        Paragraph,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+    from reportlab.platypus.flowables import HRFlowable
+
+    class Block(KeepTogether):
+        """Kept on one page when it fits; a block longer than half a page starts where it is
+        (if there is room for its heading and a few lines) instead of leaving a page half empty."""
+
+        def split(self, aW: float, aH: float) -> list[Any]:
+            if getattr(self, "_wrapInfo", None) != (aW, aH):
+                self.wrap(aW, aH)
+            if self._H > aH and self._H > frame_height * 0.5 and aH >= 70 * _MM:
+                return list(self._content)
+            return super().split(aW, aH)  # type: ignore[no-any-return]
+
+    class Separator(Flowable):
+        """A hairline between two activities, left out at the top of a page."""
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            frame = getattr(self, "_frame", None)
+            self._skip = bool(frame is not None and getattr(frame, "_atTop", 0))
+            self.width = aW
+            return aW, (0 if self._skip else 11)
+
+        def draw(self) -> None:
+            if not self._skip:
+                self.canv.setStrokeColor(border)
+                self.canv.setLineWidth(0.5)
+                self.canv.line(0, 6, self.width, 6)
+
+    surface, border = HexColor(_SURFACE), HexColor(_BORDER)
+    story: list[Any] = []
+
+    # Header: title, NAV-red rule, the young person's name and the facts of this print.
+    story.append(Paragraph("Aktivitetsplan", st.title))
+    story.append(HRFlowable(width="100%", thickness=1.4, color=HexColor(_NAV_RED),
+                            spaceBefore=5, spaceAfter=2))
+    story.append(Paragraph(_x(case.name), st.name))
+    facts = [f"Født {fmt(case.birth_date)}"]
+    if advisor is not None and advisor.unit:
+        facts.append(f"NAV-kontor {_x(advisor.unit)}")
+    facts.append(f"Skrevet ut {fmt_long(as_of)}")
+    story.append(Paragraph("   ·   ".join(facts), st.meta))
+    internal: list[str] = []
+    if profile.include_internal:
+        internal.append(f"Saksnummer {_x(case.ref)}")
+    if profile.include_fnr and case.fnr:
+        internal.append(f"Fødselsnummer {_x(case.fnr)}")
+    if profile.include_internal:
+        assessed = _latest_assessment_label(case, as_of)
+        if assessed:
+            internal.append(f"Innsatsgruppe: {_x(assessed)}")
+    if internal:
+        story.append(Paragraph("   ·   ".join(internal), st.meta))
+    if profile.date_from or profile.date_to:
+        span = (f"{fmt(profile.date_from) if profile.date_from else '…'}–"
+                f"{fmt(profile.date_to) if profile.date_to else '…'}")
+        story.append(Paragraph(f"Viser aktiviteter i perioden {span}", st.meta))
+    story.append(Spacer(1, 10))
+
+    # Contact person and next meeting side by side: the two things to find again quickly.
+    left: list[Any] = [Paragraph("Din kontaktperson i NAV", st.box_heading)]
+    if advisor is not None:
+        left.append(Paragraph(_x(advisor.name), st.box_strong))
+        if advisor.phone:
+            left.append(Paragraph(f"Telefon {_x(advisor.phone)}", st.body))
+        if advisor.email:
+            left.append(Paragraph(f"E-post {_x(advisor.email)}", st.body))
+    else:
+        left.append(Paragraph("Ikke registrert", st.body))
+    right: list[Any] = [Paragraph("Neste møte", st.box_heading)]
+    meeting = next_meeting(case, as_of=as_of)
+    if meeting is not None:
+        right.append(Paragraph(_meeting_when(meeting), st.box_strong))
+        how = CHANNEL_LABELS[meeting.channel]
+        if meeting.place:
+            how += f", {meeting.place.strip()}"
+        right.append(Paragraph(_x(how), st.body))
+    else:
+        right.append(Paragraph("Ikke avtalt ennå", st.box_strong))
+        right.append(Paragraph("Avtal neste møte med kontaktpersonen din.", st.body))
+    box = Table([[left, right]], colWidths=[width / 2, width / 2])
+    box.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), surface),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+        ("TOPPADDING", (0, 0), (-1, -1), 8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+        ("LINEAFTER", (0, 0), (0, 0), 0.6, HexColor("#FFFFFF")),
+    ]))
+    story.append(box)
+
+    # «Mitt mål»: the goal in the young person's own words.
+    goal: list[Any] = [Paragraph("Mitt mål", st.h1)]
+    if case.goal and case.goal.strip():
+        goal.append(Paragraph(_x(case.goal), st.goal))
+    else:
+        goal.append(Paragraph("Målet ditt er ikke skrevet ned ennå. Dere kan skrive det inn "
+                              "sammen i neste møte.", st.body))
+    if case.hovedmal is not None:
+        goal.append(Paragraph(f"Hovedmål: {_x(HOVEDMAL_LABELS[case.hovedmal])}", st.meta))
+    story.append(KeepTogether(goal))
+
+    # Activities by group.
+    groups = select_activities(case, as_of=as_of, profile=profile)
+    story.append(Paragraph("Aktivitetene mine", st.h1))
+    if not groups:
+        if case.activities:
+            text = ("Ingen aktiviteter passer utvalget for denne utskriften. Velg flere statuser "
+                    "eller en annen periode for å se resten av planen.")
+        else:
+            text = ("Det er ingen aktiviteter i planen ennå. Sammen med kontaktpersonen din kan du "
+                    "legge inn aktiviteter som hjelper deg mot målet ditt.")
+        empty = Table([[Paragraph(text, st.empty)]], colWidths=[width])
+        empty.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), surface),
+            ("LEFTPADDING", (0, 0), (-1, -1), 12), ("RIGHTPADDING", (0, 0), (-1, -1), 12),
+            ("TOPPADDING", (0, 0), (-1, -1), 10), ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
+        ]))
+        story.append(empty)
+    for status, activities in groups.items():
+        heading_text = _x(GROUP_HEADINGS[status])
+        if status == ActivityStatus.FULLFORT and profile.completed_within_days is not None:
+            heading_text += (f' <font name="{_FONT}" size="9" color="{_SUBTLE}">'
+                             f"– avsluttet siste {profile.completed_within_days} dager</font>")
+        heading = Table([[Paragraph(heading_text, st.group)]], colWidths=[width])
+        heading.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), surface),
+            ("LINEBEFORE", (0, 0), (0, 0), 3, HexColor(_BLUE)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 9),
+            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ]))
+        # spaceBefore (unlike a Spacer) is dropped at the top of a page.
+        heading.spaceBefore, heading.spaceAfter = 14, 6
+        story.append(CondPageBreak(45 * _MM))
+        for i, activity in enumerate(activities):
+            block: list[Any] = []
+            if i == 0:
+                block.append(heading)
+            else:
+                block.append(Separator())
+            block.append(Paragraph(_x(activity.title), st.act_title))
+            meta = [CATEGORY_LABELS[activity.category]]
+            if period := _period(activity):
+                meta.append(period)
+            meta.append(f"Ansvarlig: {RESPONSIBLE_LABELS[activity.responsible]}")
+            block.append(Paragraph("   ·   ".join(_x(m) for m in meta), st.act_meta))
+            block += [Paragraph(_x(p), st.desc) for p in _paragraphs(activity.description)]
+            story.append(Block(block))
+
+    # «Hvem gjør hva til neste gang»: the open activities by who is responsible.
+    open_by_party: dict[Responsible, list[Activity]] = {}
+    for status in GROUP_ORDER:
+        if status in OPEN_STATUSES:
+            for activity in groups.get(status, []):
+                open_by_party.setdefault(activity.responsible, []).append(activity)
+    for items in open_by_party.values():
+        # Earliest deadline first: this list is the to-do list until the next meeting.
+        items.sort(key=lambda a: (a.end or dt.date.max, a.title.casefold()))
+    who: list[Any] = [Spacer(1, 6), Paragraph("Hvem gjør hva til neste gang", st.h1)]
+    if not open_by_party:
+        who.append(Paragraph("Ingen åpne aktiviteter. Bruk notatfeltet til å skrive ned hva dere "
+                             "blir enige om.", st.body))
+        story.append(KeepTogether(who))
+    first = True
+    for party in _RESPONSIBLE_ORDER:
+        items = open_by_party.get(party)
+        if not items:
+            continue
+        lines: list[Any] = [Paragraph(_x(RESPONSIBLE_LABELS[party]), st.party)]
+        for activity in items:
+            text = _x(activity.title)
+            if activity.end:
+                text += f' <font color="{_SUBTLE}">– innen {fmt(activity.end)}</font>'
+            lines.append(Paragraph(text, st.bullet, bulletText="•"))
+        lines.append(Spacer(1, 6))
+        story.append(Block((who if first else []) + lines))
+        first = False
+
+    # Internal detail for the case file only.
+    if profile.include_contact_notes and case.contacts:
+        story.append(CondPageBreak(40 * _MM))
+        story.append(Paragraph("Møter og dialog", st.h1))
+        rows: list[list[Any]] = [[Paragraph(f"<b>{h}</b>", st.cell) for h in
+                                  ("Dato", "Form", "Status", "Referat")]]
+        for contact in sorted(case.contacts, key=lambda c: (c.date, c.time or dt.time.min)):
+            rows.append([
+                Paragraph(fmt(contact.date), st.cell),
+                Paragraph(_x(CHANNEL_LABELS[contact.channel]), st.cell),
+                Paragraph(_x(CONTACT_STATUS_LABELS[contact.status]), st.cell),
+                Paragraph(_x(contact.summary) or "–", st.cell),
+            ])
+        log = Table(rows, colWidths=[24 * _MM, 27 * _MM, 25 * _MM, width - 76 * _MM], repeatRows=1)
+        log.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), surface),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.5, border),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        story.append(log)
+    if profile.include_internal and case.external_contacts:
+        others: list[Any] = [Paragraph("Andre kontaktpersoner", st.h1)]
+        for ext in case.external_contacts:
+            parts = [f"<b>{_x(ext.name)}</b>", _x(ext.role)]
+            if ext.organisation:
+                parts.append(_x(ext.organisation))
+            if ext.phone:
+                parts.append(f"telefon {_x(ext.phone)}")
+            others.append(Paragraph(", ".join(parts), st.body))
+        story.append(KeepTogether(others))
+
+    # Room for notes, then signatures.
+    if profile.notes_lines:
+        notes: list[Any] = [Paragraph("Notater", st.h1), Spacer(1, 2)]
+        # A plan without activities is usually the first meeting's: more room to write.
+        lines_count = profile.notes_lines if case.activities else max(profile.notes_lines, 12)
+        for _ in range(lines_count):
+            notes.append(HRFlowable(width="100%", thickness=0.5, color=HexColor("#9EA4AD"),
+                                    spaceBefore=21, spaceAfter=0))
+        story.append(KeepTogether(notes))
+    if profile.signature_lines:
+        def sig(label: str) -> list[Any]:
+            return [Spacer(1, 30), HRFlowable(width="100%", thickness=0.6, color=HexColor(_TEXT),
+                                              spaceAfter=3), Paragraph(label, st.small)]
+
+        gap = 12 * _MM
+        sign = Table([[sig("Sted og dato, din underskrift"), "",
+                       sig("Sted og dato, veileder i NAV")]],
+                     colWidths=[(width - gap) / 2, gap, (width - gap) / 2])
+        sign.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        story.append(KeepTogether([Spacer(1, 14), sign]))
+    return story
+
+
+def _canvas_maker(footer_left: str) -> Any:
+    from reportlab.lib.colors import HexColor
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        """Holds each page until the end so the footer can say «Side X av Y» in one pass."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._footer(total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, total: int) -> None:
+            width, _ = self._pagesize
+            x0, x1 = 20 * _MM + 6, width - 20 * _MM - 6  # the frame's text edges
+            y = 13 * _MM
+            self.saveState()
+            self.setStrokeColor(HexColor(_BORDER))
+            self.setLineWidth(0.5)
+            self.line(x0, y + 9, x1, y + 9)
+            self.setFillColor(HexColor(_SUBTLE))
+            self.setFont(_FONT, 8.5)
+            # A very long name must not run into the page number.
+            room = width - 40 * _MM - stringWidth("Side 999 av 999", _FONT, 8.5) - 12
+            text = footer_left
+            while len(text) > 1 and stringWidth(text, _FONT, 8.5) > room:
+                text = text[:-2] + "…"
+            self.drawString(x0, y, text)
+            self.drawRightString(x1, y, f"Side {self._pageNumber} av {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def render_plan(
+    case: Case, advisor: Advisor | None, *, as_of: dt.date, profile: PlanProfile = DEFAULT,
+) -> bytes:
+    """The activity plan as an A4 PDF (bytes). ``as_of`` is the date printed and the day the
+    next meeting is looked up from; nothing here reads the clock."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    register_fonts()
+    buffer = io.BytesIO()
+    left = right = 20 * _MM
+    top, bottom = 17 * _MM, 24 * _MM
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=left, rightMargin=right, topMargin=top,
+        bottomMargin=bottom, title="Aktivitetsplan", author="NAV", subject="Aktivitetsplan",
+        creator="navoppfolging",
+        # The same plan gives the same bytes (no creation time or random id in the file).
+        invariant=1,
+    )
+    # The frame pads 6 pt on each side: tables and rules get the width text actually has.
+    story = _build_story(case, advisor, as_of, profile, _Styles(), doc.height - 12, doc.width - 12)
+    footer = f"Aktivitetsplan for {case.name} · {fmt(as_of)}"
+    doc.build(story, canvasmaker=_canvas_maker(footer))
+    return buffer.getvalue()
