@@ -47,6 +47,10 @@ def _entity_key(obj: Any) -> str | None:
 def _case_ref(session: Session, obj: Any) -> str | None:
     if isinstance(obj, m.CaseRow):
         return obj.ref
+    # New children have no case_id before the flush; the backref knows their case.
+    parent = getattr(obj, "case", None)
+    if parent is not None:
+        return str(parent.ref)
     case_id = getattr(obj, "case_id", None)
     if case_id is None:
         return None

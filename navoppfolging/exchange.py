@@ -414,8 +414,12 @@ def read_file(path: Path, *, known_advisors: Collection[str] = ()) -> d.Portfoli
     """Read and validate an exchange file; every problem becomes a ValidationError line."""
     try:
         raw = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError([Problem(str(path), f"kan ikke lese filen ({exc.strerror})")]) from None
+    except FileNotFoundError:
+        raise ValidationError([Problem(str(path), "filen finnes ikke")]) from None
+    except IsADirectoryError:
+        raise ValidationError([Problem(str(path), "er en mappe, ikke en fil")]) from None
+    except OSError:
+        raise ValidationError([Problem(str(path), "kan ikke lese filen (mangler tilgang?)")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

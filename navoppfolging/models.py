@@ -38,11 +38,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Versioned:
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-
-class AdvisorRow(Versioned, Base):
+class AdvisorRow(Base):
     __tablename__ = "advisors"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,10 +49,11 @@ class AdvisorRow(Versioned, Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
 
-    __mapper_args__ = {"version_id_col": Versioned.version}  # type: ignore[dict-item]
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
 
 
-class CaseRow(Versioned, Base):
+class CaseRow(Base):
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,17 +84,18 @@ class CaseRow(Versioned, Base):
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     advisor: Mapped[AdvisorRow] = relationship(lazy="joined")
-    flags: Mapped[list[CaseFlagRow]] = relationship(cascade="all, delete-orphan", order_by="CaseFlagRow.flag")
-    assessments: Mapped[list[AssessmentRow]] = relationship(cascade="all, delete-orphan", order_by="AssessmentRow.position")
-    contacts: Mapped[list[ContactRow]] = relationship(cascade="all, delete-orphan", order_by="ContactRow.position")
-    activities: Mapped[list[ActivityRow]] = relationship(cascade="all, delete-orphan", order_by="ActivityRow.position")
-    reminders: Mapped[list[ReminderRow]] = relationship(cascade="all, delete-orphan", order_by="ReminderRow.position")
-    exceptions: Mapped[list[ExceptionRow]] = relationship(cascade="all, delete-orphan", order_by="ExceptionRow.position")
+    flags: Mapped[list[CaseFlagRow]] = relationship(cascade="all, delete-orphan", backref="case", order_by="CaseFlagRow.flag")
+    assessments: Mapped[list[AssessmentRow]] = relationship(cascade="all, delete-orphan", backref="case", order_by="AssessmentRow.position")
+    contacts: Mapped[list[ContactRow]] = relationship(cascade="all, delete-orphan", backref="case", order_by="ContactRow.position")
+    activities: Mapped[list[ActivityRow]] = relationship(cascade="all, delete-orphan", backref="case", order_by="ActivityRow.position")
+    reminders: Mapped[list[ReminderRow]] = relationship(cascade="all, delete-orphan", backref="case", order_by="ReminderRow.position")
+    exceptions: Mapped[list[ExceptionRow]] = relationship(cascade="all, delete-orphan", backref="case", order_by="ExceptionRow.position")
     external_contacts: Mapped[list[ExternalContactRow]] = relationship(
-        cascade="all, delete-orphan", order_by="ExternalContactRow.position"
+        cascade="all, delete-orphan", backref="case", order_by="ExternalContactRow.position"
     )
 
-    __mapper_args__ = {"version_id_col": Versioned.version}  # type: ignore[dict-item]
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CaseFlagRow(Base):
@@ -192,7 +190,7 @@ class DelegationRow(Base):
     until: Mapped[dt.date] = mapped_column(Date)
 
 
-class SettingRow(Versioned, Base):
+class SettingRow(Base):
     """Local settings (e.g. the 90 days of AAP-END-INFO): key/value, labelled local in the UI."""
 
     __tablename__ = "settings"
@@ -200,7 +198,8 @@ class SettingRow(Versioned, Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
 
-    __mapper_args__ = {"version_id_col": Versioned.version}  # type: ignore[dict-item]
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
 
 
 class AuditRow(Base):
