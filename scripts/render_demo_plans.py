@@ -100,7 +100,7 @@ def demo_case(kind: str) -> Case:
     )
     base = Case(
         ref=CaseRef("U-0001"), advisor=ADVISOR.ident, name="Ánde Ørnulf Ødegård-Ŋuolja",
-        birth_date=dt.date(2004, 5, 17), fnr="17050412345", goal="Fullføre vg3 og få læreplass "
+        birth_date=dt.date(2004, 5, 17), fnr="17050440281", goal="Fullføre vg3 og få læreplass "
         "som elektriker, så jeg kan ta fagbrev og få fast jobb.",
         hovedmal=Hovedmal.SKAFFE_ARBEID, contacts=contacts,
         assessments=(Assessment(dt.date(2024, 1, 15), Innsatsgruppe.SITUASJONSBESTEMT_INNSATS),),
