@@ -1,0 +1,66 @@
+"""Shared fixtures. Qt runs offscreen; every test gets its own data/config/log directories, an
+in-memory keyring (never the OS keyring) and no network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("NAVOPPFOLGING_DB", None)
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+
+from tests.memory_keyring import MemoryKeyring  # noqa: E402
+
+# A fixed "today" for tests: the demo portfolio and the rules are built around it.
+TODAY = dt.date(2024, 6, 3)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"),
+                     ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("NAVOPPFOLGING_LOG_DIR", str(home / "logs"))
+    monkeypatch.delenv("NAVOPPFOLGING_DB", raising=False)
+    monkeypatch.delenv("NAVOPPFOLGING_DB_KEY", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def db(db_url: str):  # type: ignore[no-untyped-def]
+    """A database built by running the migrations (never create_all)."""
+    from navoppfolging.db import Database
+
+    database = Database.open(db_url, actor="Z990001")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_portfolio():  # type: ignore[no-untyped-def]
+    from navoppfolging.demo import generate
+
+    return generate(TODAY)
+
+
+@pytest.fixture
+def demo_db(db, demo_portfolio):  # type: ignore[no-untyped-def]
+    from navoppfolging.services import PortfolioService
+
+    PortfolioService(db).import_portfolio(demo_portfolio)
+    return db

@@ -1,0 +1,319 @@
+"""The printed activity plan: what is on paper, read back from the PDF itself.
+
+Text comes back through pypdf (and pdftotext/pdftoppm from poppler-utils, which the test
+scripts install); nothing here inspects ReportLab's internals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from navoppfolging.domain import (
+    Activity,
+    ActivityCategory,
+    ActivityStatus,
+    Advisor,
+    AdvisorIdent,
+    Assessment,
+    Case,
+    CaseRef,
+    Channel,
+    Contact,
+    ContactStatus,
+    Hovedmal,
+    Innsatsgruppe,
+    ItemId,
+    Responsible,
+)
+from navoppfolging.plan_pdf import (
+    DEFAULT,
+    PROFILES,
+    PlanProfile,
+    next_meeting,
+    plan_filename,
+    render_plan,
+    select_activities,
+)
+
+AS_OF = dt.date(2024, 3, 4)
+FNR = "17050440281"
+ADVISOR = Advisor(ident=AdvisorIdent("Z990001"), name="Kari Veileder", unit="0315 NAV Grünerløkka",
+                  phone="+47 55 55 33 33", email="kari.veileder@nav.no")
+S, C, R = ActivityStatus, ActivityCategory, Responsible
+
+
+def _act(i: str, title: str, status: ActivityStatus, responsible: Responsible = R.BRUKER, *,
+         start: dt.date | None = None, end: dt.date | None = None, description: str = "",
+         category: ActivityCategory = C.JOBBSOKING) -> Activity:
+    return Activity(ItemId(i), title, category, status, start, end, responsible, description)
+
+
+def make_case(**changes: object) -> Case:
+    case = Case(
+        ref=CaseRef("U-0001"), advisor=ADVISOR.ident, name="Ola Ærlig Øyen-Åsen",
+        birth_date=dt.date(2004, 5, 17), fnr=FNR,
+        goal="Fullføre vg3 og få læreplass på Ŋuolja-Čorgá verksted",
+        hovedmal=Hovedmal.SKAFFE_ARBEID,
+        assessments=(Assessment(dt.date(2024, 1, 15), Innsatsgruppe.SITUASJONSBESTEMT_INNSATS),),
+        contacts=(
+            Contact(ItemId("k1"), dt.date(2024, 2, 1), Channel.OPPMOTE, ContactStatus.GJENNOMFORT,
+                    "Hemmelig referat fra første samtale"),
+            Contact(ItemId("k2"), dt.date(2024, 2, 28), Channel.VIDEO, ContactStatus.PLANLAGT),
+            Contact(ItemId("k3"), dt.date(2024, 4, 2), Channel.TELEFON, ContactStatus.PLANLAGT),
+            Contact(ItemId("k4"), dt.date(2024, 3, 12), Channel.OPPMOTE, ContactStatus.PLANLAGT,
+                    time=dt.time(9, 30), place="Thorvald Meyers gate 51"),
+            Contact(ItemId("k5"), dt.date(2024, 3, 8), Channel.VIDEO, ContactStatus.AVLYST),
+        ),
+        activities=(
+            _act("a1", "Søke læreplass", S.GJENNOMFORES, R.BRUKER, start=dt.date(2024, 2, 1),
+                 end=dt.date(2024, 4, 30), description="Minst fem søknader hver måned"),
+            _act("a2", "Jobbsøkerkurs", S.PLANLAGT, R.NAV, start=dt.date(2024, 3, 11),
+                 category=C.TILTAK, description="Tre dager i uken"),
+            _act("a3", "Arbeidstrening", S.FORSLAG, R.BEGGE, category=C.TILTAK),
+            _act("a4", "Oppdatere CV", S.FULLFORT, R.BRUKER, start=dt.date(2024, 1, 20),
+                 end=dt.date(2024, 2, 10), category=C.EGEN_AKTIVITET),
+            _act("a5", "Gammelt sertifikatkurs", S.FULLFORT, R.BRUKER, start=dt.date(2023, 1, 1),
+                 end=dt.date(2023, 6, 1), category=C.UTDANNING),
+            _act("a6", "Kartlegging hos OT", S.AVBRUTT, R.ANNEN, start=dt.date(2023, 11, 1),
+                 end=dt.date(2023, 12, 1), category=C.UTDANNING),
+            _act("a7", "Samtale med fastlegen", S.GJENNOMFORES, R.ANNEN, category=C.BEHANDLING),
+        ),
+    )
+    return dataclasses.replace(case, **changes)  # type: ignore[arg-type]
+
+
+def pdf_text(pdf: bytes) -> str:
+    """All pages' text in reading order, whitespace collapsed (pypdf)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
+
+
+def page_count(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    assert path, f"{tool} mangler: installer poppler-utils (apt-get install -y poppler-utils)"
+    return path
+
+
+def test_default_plan_has_header_contact_goal_and_groups_in_order() -> None:
+    """Everything the issue lists for «Til møtet» is on paper, groups in the prescribed order."""
+    pdf = render_plan(make_case(), ADVISOR, as_of=AS_OF)
+    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf)
+    for expected in ("Aktivitetsplan", "Ola Ærlig Øyen-Åsen", "Født 17.05.2004", "0315 NAV Grünerløkka",
+                     "Skrevet ut 4. mars 2024", "Din kontaktperson i NAV", "Kari Veileder",
+                     "+47 55 55 33 33", "kari.veileder@nav.no", "Mitt mål",
+                     "Fullføre vg3 og få læreplass på Ŋuolja-Čorgá verksted", "Hovedmål: Skaffe arbeid",
+                     "Minst fem søknader hver måned", "Tre dager i uken", "Tiltak gjennom NAV",
+                     "01.02.2024–30.04.2024", "Fra 11.03.2024", "Notater", "Side 1 av"):
+        assert expected in text, expected
+    # Group headings in order, each followed by exactly its own activities.
+    order = ["Dette holder jeg på med nå", "Søke læreplass", "Samtale med fastlegen",
+             "Planlagt", "Jobbsøkerkurs", "Forslag", "Arbeidstrening", "Fullført", "Oppdatere CV",
+             "Hvem gjør hva til neste gang"]
+    positions = [text.index(word) for word in order]
+    assert positions == sorted(positions), list(zip(order, positions))
+    # «Til møtet» leaves out old finished and stopped activities.
+    assert "Gammelt sertifikatkurs" not in text
+    assert "Kartlegging hos OT" not in text and "Avbrutt" not in text
+
+
+def test_responsible_party_and_who_does_what() -> None:
+    """Each activity says who is responsible; the to-do list splits open activities by party."""
+    text = pdf_text(render_plan(make_case(), ADVISOR, as_of=AS_OF))
+    assert "Jobbsøking · 01.02.2024–30.04.2024 · Ansvarlig: Du" in text
+    assert "Ansvarlig: NAV" in text and "Ansvarlig: Begge" in text and "Ansvarlig: Annen" in text
+    todo = text[text.index("Hvem gjør hva til neste gang"):text.index("Notater")]
+    parts = re.split(r" (Du|NAV|Begge|Annen) ", todo)
+    by_party = dict(zip(parts[1::2], parts[2::2]))
+    assert set(by_party) == {"Du", "NAV", "Begge", "Annen"}
+    assert "Søke læreplass – innen 30.04.2024" in by_party["Du"]
+    assert "Jobbsøkerkurs" in by_party["NAV"] and "Arbeidstrening" in by_party["Begge"]
+    assert "Samtale med fastlegen" in by_party["Annen"]
+    # Finished activities are not on the to-do list.
+    assert "Oppdatere CV" not in todo
+
+
+def test_next_meeting_is_earliest_planned_contact_from_as_of() -> None:
+    """Past planned contacts and cancelled ones are skipped; date, time, channel and place shown."""
+    case = make_case()
+    meeting = next_meeting(case, as_of=AS_OF)
+    assert meeting is not None and meeting.id == "k4"
+    text = pdf_text(render_plan(case, ADVISOR, as_of=AS_OF))
+    section = text[text.index("Neste møte"):text.index("Mitt mål")]
+    assert "Tirsdag 12. mars 2024 kl. 09.30" in section
+    assert "Oppmøte, Thorvald Meyers gate 51" in section
+    # On the meeting day itself the same meeting is still «next».
+    assert next_meeting(case, as_of=dt.date(2024, 3, 12)).id == "k4"  # type: ignore[union-attr]
+    # Without any planned contact ahead the plan says so.
+    later = pdf_text(render_plan(case, ADVISOR, as_of=dt.date(2024, 5, 1)))
+    assert "Ikke avtalt ennå" in later
+
+
+def test_default_profile_hides_fnr_contact_notes_and_internal_detail() -> None:
+    """«Til møtet»: no fødselsnummer (in any form), no contact summaries, no case number."""
+    pdf = render_plan(make_case(), ADVISOR, as_of=AS_OF)
+    text = pdf_text(pdf)
+    assert DEFAULT is PROFILES["motet"] and not DEFAULT.include_fnr
+    assert FNR not in text and FNR[6:] not in text and "Fødselsnummer" not in text
+    assert "Hemmelig referat" not in text and "Møter og dialog" not in text
+    assert "U-0001" not in text and "Innsatsgruppe" not in text
+    # Nor hidden anywhere in the file (metadata, uncompressed streams).
+    assert FNR.encode() not in pdf
+
+
+def test_case_file_profile_includes_fnr_notes_all_groups_and_signatures() -> None:
+    """«Til saksmappen» carries the fødselsnummer, contact notes, every group and signature lines."""
+    profile = PROFILES["saksmappe"]
+    assert profile.include_fnr and profile.include_contact_notes and profile.signature_lines
+    text = pdf_text(render_plan(make_case(), ADVISOR, as_of=AS_OF, profile=profile))
+    assert f"Fødselsnummer {FNR}" in text
+    assert "Saksnummer U-0001" in text and "Trenger veiledning" in text
+    assert "Møter og dialog" in text and "Hemmelig referat fra første samtale" in text
+    assert "Gammelt sertifikatkurs" in text
+    order = ["Dette holder jeg på med nå", "Planlagt", "Forslag", "Fullført", "Oppdatere CV",
+             "Gammelt sertifikatkurs", "Avbrutt", "Kartlegging hos OT"]
+    positions = [text.index(word) for word in order]
+    assert positions == sorted(positions)
+    assert "din underskrift" in text and "veileder i NAV" in text
+
+
+def test_status_choice_and_date_range_filter_activities() -> None:
+    """A profile with chosen statuses and a period prints only those activities."""
+    profile = dataclasses.replace(DEFAULT, statuses=frozenset({S.GJENNOMFORES, S.FORSLAG}),
+                                  date_from=dt.date(2024, 3, 1), date_to=dt.date(2024, 3, 31))
+    groups = select_activities(make_case(), as_of=AS_OF, profile=profile)
+    assert {s: [a.id for a in acts] for s, acts in groups.items()} == {
+        S.GJENNOMFORES: ["a1", "a7"],  # a7 has no dates: kept
+        S.FORSLAG: ["a3"],
+    }
+    text = pdf_text(render_plan(make_case(), ADVISOR, as_of=AS_OF, profile=profile))
+    assert "Viser aktiviteter i perioden 01.03.2024–31.03.2024" in text
+    assert "Søke læreplass" in text and "Arbeidstrening" in text
+    assert "Jobbsøkerkurs" not in text and "Oppdatere CV" not in text
+    with pytest.raises(ValueError, match="Fra-datoen"):
+        PlanProfile(name="x", label="x", date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 1, 1))
+
+
+def test_norwegian_and_sami_letters_survive() -> None:
+    """æøåÆØÅ and Sámi letters come back as text (the embedded font covers them)."""
+    name = "Áile Ŋuolja Čđšžŧ Æsa Øvre-Åberg"
+    case = make_case(name=name, activities=(
+        _act("a1", "Lære å sykle på glatt føre", S.GJENNOMFORES, description="æøå ÆØÅ Đ ŋ Ŧ á č"),))
+    pdf = render_plan(case, ADVISOR, as_of=AS_OF)
+    text = pdf_text(pdf)
+    assert name in text
+    assert "æøå ÆØÅ Đ ŋ Ŧ á č" in text
+    assert "Lære å sykle på glatt føre" in text
+    assert b"DejaVuSans" in pdf  # the embedded font, not Helvetica
+
+
+def test_sixty_activities_paginate_without_losing_text() -> None:
+    """60 activities with long descriptions: several pages, «Side X av N» on each, every title
+    and a unique word from every description present."""
+    filler = ("Denne aktiviteten handler om å komme nærmere arbeidslivet gjennom tett oppfølging, "
+              "faste avtaler og jevnlige samtaler om hvordan det går. ") * 6
+    statuses = [S.GJENNOMFORES, S.PLANLAGT, S.FORSLAG, S.FULLFORT]
+    activities = tuple(
+        _act(f"a{i}", f"Tittel nummer {i:02d}", statuses[i % 4], list(R)[i % 4],
+             start=AS_OF - dt.timedelta(days=i), end=AS_OF + dt.timedelta(days=i),
+             description=f"{filler}Kodeord{i:02d}xyz avslutter teksten.\n\nEkstra avsnitt {i:02d}.")
+        for i in range(60))
+    pdf = render_plan(make_case(activities=activities), ADVISOR, as_of=AS_OF)
+    pages = page_count(pdf)
+    assert pages >= 5
+    text = pdf_text(pdf)
+    for i in range(60):
+        assert f"Tittel nummer {i:02d}" in text
+        assert f"Kodeord{i:02d}xyz" in text
+        assert f"Ekstra avsnitt {i:02d}." in text
+    for n in range(1, pages + 1):
+        assert f"Side {n} av {pages}" in text
+    # Group headings are never the last thing on a page (each page is read separately).
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        last_line = page.extract_text().strip().splitlines()[-2:]
+        assert not any(line.strip() in ("Planlagt", "Forslag", "Fullført", "Dette holder jeg på med nå")
+                       for line in last_line), last_line
+
+
+def test_long_unbroken_text_and_markup_characters_wrap_and_escape() -> None:
+    """User text is escaped (<, &) and a 300-character word wraps instead of running off the page."""
+    long_word = "x" * 300
+    case = make_case(goal="Jobb & skole <snart>", activities=(
+        _act("a1", "Lenke <b>ikke fet</b>", S.GJENNOMFORES, description=f"Se {long_word} & mer"),))
+    text = pdf_text(render_plan(case, ADVISOR, as_of=AS_OF))
+    assert "Jobb & skole <snart>" in text and "Lenke <b>ikke fet</b>" in text
+    assert text.replace(" ", "").count("x" * 300) == 1
+
+
+def test_empty_plan_prints_a_sensible_page() -> None:
+    """No activities, no goal, no meeting, no advisor: one page that says so and leaves room."""
+    case = make_case(activities=(), contacts=(), goal=None, hovedmal=None)
+    pdf = render_plan(case, None, as_of=AS_OF)
+    assert page_count(pdf) == 1
+    text = pdf_text(pdf)
+    assert "Det er ingen aktiviteter i planen ennå" in text
+    assert "Målet ditt er ikke skrevet ned ennå" in text
+    assert "Ikke avtalt ennå" in text and "Ikke registrert" in text
+    assert "Notater" in text and "Side 1 av 1" in text
+    # Activities that exist but are all filtered away get a different message.
+    only_cancelled = dataclasses.replace(DEFAULT, statuses=frozenset({S.AVBRUTT}))
+    filtered = pdf_text(render_plan(make_case(activities=(
+        _act("a1", "Søke læreplass", S.GJENNOMFORES),)), ADVISOR, as_of=AS_OF, profile=only_cancelled))
+    assert "Ingen aktiviteter passer utvalget" in filtered
+
+
+def test_same_input_gives_same_bytes() -> None:
+    """No clock or random id in the file: the preview saves exactly what the CLI would write."""
+    assert render_plan(make_case(), ADVISOR, as_of=AS_OF) == render_plan(make_case(), ADVISOR, as_of=AS_OF)
+
+
+def test_pdftotext_and_pdftoppm_render_page_one(tmp_path: Path) -> None:
+    """Poppler reads the file: text in order and page 1 rasterises to a non-blank A4 image."""
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(render_plan(make_case(), ADVISOR, as_of=AS_OF))
+    text = subprocess.run([_poppler("pdftotext"), str(pdf), "-"], capture_output=True, check=True,
+                          text=True).stdout
+    assert "Ola Ærlig Øyen-Åsen" in text and "Dette holder jeg på med nå" in text
+    out = tmp_path / "side"
+    subprocess.run([_poppler("pdftoppm"), "-r", "40", "-f", "1", "-l", "1", "-gray", str(pdf), str(out)],
+                   check=True, capture_output=True)
+    (image,) = tmp_path.glob("side*.pgm")
+    header, width, height, maxval, pixels = _read_pgm(image.read_bytes())
+    assert header == b"P5" and maxval == 255
+    assert abs(height / width - 297 / 210) < 0.01  # A4 portrait
+    dark = sum(1 for p in pixels if p < 128)
+    assert dark > 0.005 * width * height  # text was drawn
+    assert pixels.count(255) > 0.5 * width * height  # and it is mostly paper
+
+
+def _read_pgm(data: bytes) -> tuple[bytes, int, int, int, bytes]:
+    fields = data.split(maxsplit=4)
+    header, width, height, maxval, pixels = fields
+    return header, int(width), int(height), int(maxval), pixels[: int(width) * int(height)]
+
+
+def test_file_name_has_ref_not_name() -> None:
+    assert plan_filename(make_case(), AS_OF) == "aktivitetsplan-U-0001-2024-03-04.pdf"
+
+
+def test_reportlab_not_imported_by_importing_the_module() -> None:
+    """The window imports plan_pdf for PlanProfile; ReportLab must load only when rendering."""
+    code = ("import sys, navoppfolging.plan_pdf, navoppfolging.cli; "
+            "print(any(m.startswith('reportlab') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
