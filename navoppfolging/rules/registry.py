@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from navoppfolging.dates import fmt
+from navoppfolging.rules.facts import fmt
 from navoppfolging.domain import ActivityCategory, ExceptionKind, Innsatsgruppe
 from navoppfolging.errors import Problem, ValidationError
 from navoppfolging.rules.model import (
@@ -144,9 +144,9 @@ def parse_ruleset(raw: Mapping[str, Any], *, path: str = "") -> Ruleset:
         setting_keys = {s.key for s in settings}
         for rule in rules:
             for name in _REQUIRED.get(rule.id, ()):
-                if not getattr(rule, name):
-                    if name == "categories" or name == "innsatsgrupper" or getattr(rule, name) is None:
-                        raise ValueError(f"{rule.id}: mangler parameter {name!r}")
+                value = getattr(rule, name)
+                if value is None or value == frozenset():
+                    raise ValueError(f"{rule.id}: mangler parameter {name!r}")
             if rule.setting is not None and rule.setting not in setting_keys:
                 raise ValueError(f"{rule.id}: lokal innstilling {rule.setting!r} er ikke deklarert")
         definitions: Mapping[str, Any] = raw["definitions"]
