@@ -242,12 +242,17 @@ def test_sixty_activities_paginate_without_losing_text() -> None:
         assert f"Ekstra avsnitt {i:02d}." in text
     for n in range(1, pages + 1):
         assert f"Side {n} av {pages}" in text
-    # Group headings are never the last thing on a page (each page is read separately).
+    # Nothing is stranded at the foot of a page: no group heading, no activity title or its
+    # date line without the description that follows (each page is read on its own).
     reader = PdfReader(io.BytesIO(pdf))
-    for page in reader.pages:
-        last_line = page.extract_text().strip().splitlines()[-2:]
-        assert not any(line.strip() in ("Planlagt", "Forslag", "Fullført", "Dette holder jeg på med nå")
-                       for line in last_line), last_line
+    headings = {"Planlagt", "Forslag", "Fullført", "Dette holder jeg på med nå", "Aktivitetene mine",
+                "Hvem gjør hva til neste gang"}
+    for page in reader.pages[:-1]:
+        lines = [ln.strip() for ln in page.extract_text().splitlines() if ln.strip()]
+        assert lines[-1].startswith("Side ") and lines[-2].startswith("Aktivitetsplan for ")
+        last = lines[-3]
+        assert last not in headings and not last.startswith("Fullført –"), last
+        assert not last.startswith("Tittel nummer") and "Ansvarlig:" not in last, last
 
 
 def test_long_unbroken_text_and_markup_characters_wrap_and_escape() -> None:
