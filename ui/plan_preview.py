@@ -174,8 +174,8 @@ class PlanPreviewDialog(QDialog):
         for box in self.status_boxes.values():
             box.toggled.connect(self._on_filter_changed)
         self.range_box.toggled.connect(self._on_filter_changed)
-        self.date_from.dateChanged.connect(self._on_filter_changed)
-        self.date_to.dateChanged.connect(self._on_filter_changed)
+        self.date_from.dateChanged.connect(self._on_date_changed)
+        self.date_to.dateChanged.connect(self._on_date_changed)
         self.refresh()
 
     # --- Entry points tests can replace ---------------------------------------------------
@@ -318,6 +318,11 @@ class PlanPreviewDialog(QDialog):
         self.date_from.setEnabled(enabled)
         self.date_to.setEnabled(enabled)
         if not self._syncing:
+            self.refresh()
+
+    def _on_date_changed(self, *_args: object) -> None:
+        # The dates only matter while «Bare aktiviteter i perioden» is ticked.
+        if self.range_box.isChecked() and not self._syncing:
             self.refresh()
 
     @staticmethod
