@@ -556,7 +556,7 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
     return story
 
 
-def _canvas_maker(footer_left: str) -> Any:
+def _canvas_maker(footer_name: str, footer_date: str) -> Any:
     from reportlab.lib.colors import HexColor
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
@@ -590,12 +590,12 @@ def _canvas_maker(footer_left: str) -> Any:
             self.line(x0, y + 9, x1, y + 9)
             self.setFillColor(HexColor(_SUBTLE))
             self.setFont(_FONT, 8.5)
-            # A very long name must not run into the page number.
-            room = width - 40 * _MM - stringWidth("Side 999 av 999", _FONT, 8.5) - 12
-            text = footer_left
-            while len(text) > 1 and stringWidth(text, _FONT, 8.5) > room:
-                text = text[:-2] + "…"
-            self.drawString(x0, y, text)
+            # A very long name is shortened so it never runs into the page number; the date stays.
+            room = x1 - x0 - stringWidth("Side 999 av 999", _FONT, 8.5) - 12
+            name = footer_name
+            while len(name) > 1 and stringWidth(f"Aktivitetsplan for {name} · {footer_date}", _FONT, 8.5) > room:
+                name = name[:-2].rstrip() + "…"
+            self.drawString(x0, y, f"Aktivitetsplan for {name} · {footer_date}")
             self.drawRightString(x1, y, f"Side {self._pageNumber} av {total}")
             self.restoreState()
 
@@ -625,6 +625,5 @@ def render_plan(
     )
     # The frame pads 6 pt on each side: tables and rules get the width text actually has.
     story = _build_story(case, advisor, as_of, profile, _Styles(), doc.height - 12, doc.width - 12)
-    footer = f"Aktivitetsplan for {case.name} · {fmt(as_of)}"
-    doc.build(story, canvasmaker=_canvas_maker(footer))
+    doc.build(story, canvasmaker=_canvas_maker(case.name, fmt(as_of)))
     return buffer.getvalue()

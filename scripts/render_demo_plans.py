@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/render_demo_plans.py [OUT_DIR]
 
-Writes kort/lang/tom (short, long with 24 activities, empty) in both print profiles, each as
+Writes kort/lang/tom/ekstrem (short, long with 24 activities, empty, maximum lengths) in both print profiles, each as
 PDF and as one PNG per page (pdftoppm -r 80, from poppler-utils). The data is made up.
 """
 
@@ -111,6 +111,17 @@ def demo_case(kind: str) -> Case:
         return _replace(base, activities=_activities_short())
     if kind == "lang":
         return _replace(base, activities=_activities_long())
+    if kind == "ekstrem":
+        # The format's maximum lengths: 100-character titles, 5,000-character descriptions.
+        words = " ".join(_LONG_TEXTS) * 6
+        acts = tuple(
+            Activity(ItemId(f"a{i}"), ("Veldig lang tittel på en aktivitet som bruker nesten hele "
+                                       "plassen som finnes i skjemaet til NAV nr " + str(i))[:100],
+                     ActivityCategory.TILTAK, status, dt.date(2024, 1, 1), dt.date(2024, 12, 31),
+                     Responsible.BEGGE, words[:5000])
+            for i, status in enumerate([ActivityStatus.GJENNOMFORES] * 3 + [ActivityStatus.PLANLAGT] * 2))
+        return _replace(base, activities=acts, name="Maria-Kristine Sofie Ødegård Ŋuolja-Čorgá Haugen "
+                        "Andersen-Berg", goal="Jeg vil " + "komme meg i jobb og ha det bra, " * 15)
     if kind == "tom":
         return _replace(base, name="Åse Lyngstad", goal=None, hovedmal=None, contacts=())
     raise ValueError(kind)
@@ -126,7 +137,7 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1] if len(argv) > 1 else "demo-plans")
     out.mkdir(parents=True, exist_ok=True)
     have_pdftoppm = shutil.which("pdftoppm") is not None
-    for kind in ("kort", "lang", "tom"):
+    for kind in ("kort", "lang", "tom", "ekstrem"):
         case = demo_case(kind)
         for name, profile in PROFILES.items():
             pdf = out / f"{kind}-{name}.pdf"
