@@ -322,3 +322,31 @@ def test_reportlab_not_imported_by_importing_the_module() -> None:
             "print(any(m.startswith('reportlab') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_cli_writes_the_plan_and_refuses_unknown_ref(db, db_url: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """`navoppfolging plan REF -o FILE --as-of --profile` writes the same PDF as render_plan;
+    an unknown ref exits 2 with a Norwegian message and writes nothing."""
+    from navoppfolging.cli import main
+    from navoppfolging.services import AdvisorService, CaseService
+
+    AdvisorService(db).save(ADVISOR)
+    case = CaseService(db).create(make_case())
+    out = tmp_path / "plan.pdf"
+    assert main(["plan", "U-0001", "-o", str(out), "--as-of", "2024-03-04", "--db", db_url]) == 0
+    assert out.read_bytes() == render_plan(case, ADVISOR, as_of=AS_OF)
+    printed = capsys.readouterr().out
+    assert "U-0001" in printed and case.name not in printed
+
+    full = tmp_path / "saksmappe.pdf"
+    assert main(["plan", "U-0001", "-o", str(full), "--as-of", "2024-03-04", "--profile", "saksmappe",
+                 "--db", db_url]) == 0
+    assert f"Fødselsnummer {FNR}" in pdf_text(full.read_bytes())
+
+    missing = tmp_path / "mangler.pdf"
+    assert main(["plan", "U-9999", "-o", str(missing), "--db", db_url]) == 2
+    assert "Fant ingen sak" in capsys.readouterr().err and not missing.exists()
+    assert main(["plan", "U-0001", "-o", str(missing), "--as-of", "2024-13-01", "--db", db_url]) == 2
+    assert main(["plan", "U-0001", "-o", str(missing), "--profile", "alt", "--db", db_url]) == 2
+    assert not missing.exists()
