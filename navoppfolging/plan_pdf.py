@@ -148,6 +148,10 @@ def _overlaps(activity: Activity, start: dt.date | None, end: dt.date | None) ->
     return True
 
 
+def _finished_on(activity: Activity) -> dt.date | None:
+    return activity.end or activity.start
+
+
 def _sort_key(activity: Activity) -> tuple[dt.date, dt.date, str]:
     return (activity.start or dt.date.max, activity.end or dt.date.max, activity.title.casefold())
 
@@ -168,7 +172,7 @@ def select_activities(
         if status == ActivityStatus.FULLFORT and profile.completed_within_days is not None:
             since = as_of - dt.timedelta(days=profile.completed_within_days)
             # An activity finished without an end date has no age we can judge: keep it.
-            chosen = [a for a in chosen if (a.end or a.start) is None or (a.end or a.start) >= since]  # type: ignore[operator]
+            chosen = [a for a in chosen if (done := _finished_on(a)) is None or done >= since]
         if status in OPEN_STATUSES:
             chosen.sort(key=_sort_key)
         else:
@@ -324,7 +328,7 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
     )
     from reportlab.platypus.flowables import HRFlowable
 
-    class Block(KeepTogether):
+    class Block(KeepTogether):  # type: ignore[misc]  # ReportLab ships no type hints
         """Kept on one page when it fits; a block longer than half a page starts where it is
         (if there is room for its heading and a few lines) instead of leaving a page half empty."""
 
@@ -335,7 +339,7 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
                 return list(self._content)
             return super().split(aW, aH)  # type: ignore[no-any-return]
 
-    class Separator(Flowable):
+    class Separator(Flowable):  # type: ignore[misc]
         """A hairline between two activities, left out at the top of a page."""
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
@@ -477,9 +481,9 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
         if status in OPEN_STATUSES:
             for activity in groups.get(status, []):
                 open_by_party.setdefault(activity.responsible, []).append(activity)
-    for items in open_by_party.values():
+    for party_items in open_by_party.values():
         # Earliest deadline first: this list is the to-do list until the next meeting.
-        items.sort(key=lambda a: (a.end or dt.date.max, a.title.casefold()))
+        party_items.sort(key=lambda a: (a.end or dt.date.max, a.title.casefold()))
     who: list[Any] = [Spacer(1, 6), Paragraph("Hvem gjør hva til neste gang", st.h1)]
     if not open_by_party:
         who.append(Paragraph("Ingen åpne aktiviteter. Bruk notatfeltet til å skrive ned hva dere "
@@ -561,7 +565,7 @@ def _canvas_maker(footer_name: str, footer_date: str) -> Any:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
         """Holds each page until the end so the footer can say «Side X av Y» in one pass."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:

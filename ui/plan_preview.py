@@ -112,16 +112,17 @@ class PlanPreviewDialog(QDialog):
         self.pages_label = QLabel()
         self.pages_label.setObjectName("pagesLabel")
         top.addWidget(self.pages_label)
-        for text, tip, slot, key in (
+        zooms: tuple[tuple[str, str, Callable[[], None], QKeySequence.StandardKey], ...] = (
             ("−", "Forminsk (Ctrl+-)", self.zoom_out, QKeySequence.StandardKey.ZoomOut),
             ("+", "Forstørr (Ctrl++)", self.zoom_in, QKeySequence.StandardKey.ZoomIn),
-        ):
+        )
+        for text, tip, slot, standard_key in zooms:
             button = QToolButton()
             button.setText(text)
             button.setToolTip(tip)
             button.setAccessibleName(tip)
             button.clicked.connect(slot)
-            QShortcut(QKeySequence(key), self, activated=slot)
+            self._shortcut(standard_key, slot)
             top.addWidget(button)
         fit = QToolButton()
         fit.setText("Tilpass bredde")
@@ -157,8 +158,8 @@ class PlanPreviewDialog(QDialog):
         self.save_button.clicked.connect(self.save_pdf)
         close.clicked.connect(self.reject)
         self.print_button.setDefault(True)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, activated=self.print_plan)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, activated=self.save_pdf)
+        self._shortcut(QKeySequence.StandardKey.Print, self.print_plan)
+        self._shortcut(QKeySequence.StandardKey.Save, self.save_pdf)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -177,6 +178,10 @@ class PlanPreviewDialog(QDialog):
         self.date_from.dateChanged.connect(self._on_date_changed)
         self.date_to.dateChanged.connect(self._on_date_changed)
         self.refresh()
+
+    def _shortcut(self, key: QKeySequence.StandardKey, slot: Callable[[], object]) -> None:
+        shortcut = QShortcut(QKeySequence(key), self)
+        shortcut.activated.connect(slot)
 
     # --- Entry points tests can replace ---------------------------------------------------
 
@@ -237,10 +242,10 @@ class PlanPreviewDialog(QDialog):
         """The chosen profile with the chosen statuses and period; None if the period is invalid."""
         base = PROFILES[str(self.profile_combo.currentData())]
         statuses = frozenset(s for s in GROUP_ORDER if self.status_boxes[s.value].isChecked())
-        start = end = None
+        start: dt.date | None = None
+        end: dt.date | None = None
         if self.range_box.isChecked():
-            start = self.date_from.date().toPython()
-            end = self.date_to.date().toPython()
+            start, end = _day(self.date_from.date()), _day(self.date_to.date())
             if start > end:
                 return None
         return dataclasses.replace(base, statuses=statuses, date_from=start, date_to=end)
@@ -445,3 +450,7 @@ class PlanPreviewDialog(QDialog):
                 painter.drawImage(QRect((target.width() - w) // 2, (target.height() - h) // 2, w, h), image)
         finally:
             painter.end()
+
+
+def _day(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
