@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection
 
 from navoppfolging import migrations_path
@@ -47,7 +48,7 @@ def upgrade_if_needed(db: Database, *, backup: bool = True) -> bool:
     if current == head:
         return False
     script = ScriptDirectory.from_config(alembic_config())
-    if current is not None and script.get_revision(current) is None:
+    if current is not None and not _known(script, current):
         raise DatabaseError(
             "Databasen er laget av en nyere versjon av navoppfolging enn denne. Oppdater programmet."
         )
@@ -72,3 +73,10 @@ def upgrade_if_needed(db: Database, *, backup: bool = True) -> bool:
     log.info("database migrert fra %s til %s", current, head)
     return True
 
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False

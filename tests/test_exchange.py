@@ -1,0 +1,198 @@
+"""The exchange format and the import/export commands: round trips, every problem reported as
+``path: message`` with exit 2, and nothing written when anything is wrong."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from navoppfolging.cli import main
+from navoppfolging.db import Database
+from navoppfolging.demo import generate
+from navoppfolging.exchange import parse_portfolio, portfolio_to_dict
+from navoppfolging.errors import ValidationError
+from tests.conftest import TODAY
+
+MINIMAL: dict[str, Any] = {
+    "format": "navoppfolging-portfolio",
+    "version": 1,
+    "advisors": [{"ident": "Z990001", "name": "Kari Veileder"}],
+    "cases": [{"ref": "U-0001", "advisor": "Z990001", "name": "Ola Nordmann", "birth_date": "2004-05-17"}],
+}
+
+SPEC_EXAMPLE: dict[str, Any] = {
+    "format": "navoppfolging-portfolio", "version": 1,
+    "advisors": [{"ident": "Z990001", "name": "Kari Veileder", "unit": "0315", "role": "VEILEDER",
+                  "phone": "+47 55 55 33 33", "email": "kari.veileder@nav.no"}],
+    "cases": [{
+        "ref": "U-0001", "advisor": "Z990001", "name": "Ola Nordmann", "birth_date": "2004-05-17", "fnr": None,
+        "phone": "+47 400 00 000", "email": None, "language": "nb", "needs_interpreter": False,
+        "flags": ["LANDGRUPPE-3"], "registered_on": "2024-01-08", "follow_up_offered_on": "2024-02-01",
+        "goal": "Fullføre vg3 og få læreplass", "hovedmal": "SKAFFE_ARBEID",
+        "benefits": {"dagpenger": {"end": "2024-12-31"},
+                     "aap": {"applied_on": None, "decided_on": None, "start": None, "end": None},
+                     "omstillingsstonad": {"death_date": None}},
+        "sick_leave_without_employer": {"start": None},
+        "assessments": [{"date": "2024-01-15", "innsatsgruppe": "SITUASJONSBESTEMT_INNSATS", "note": "§ 14 a-vedtak"}],
+        "contacts": [
+            {"id": "k1", "date": "2024-02-01", "channel": "OPPMOTE", "status": "GJENNOMFORT",
+             "summary": "Første samtale", "interpreter_booked": False},
+            {"id": "k2", "date": "2024-03-05", "channel": "VIDEO", "status": "PLANLAGT", "summary": "",
+             "interpreter_booked": False}],
+        "activities": [{"id": "a1", "title": "Søke læreplass", "category": "JOBBSOKING", "status": "GJENNOMFORES",
+                        "start": "2024-02-01", "end": "2024-04-30", "responsible": "BRUKER",
+                        "description": "Minst fem søknader"}],
+        "reminders": [{"id": "h1", "date": "2024-03-01", "text": "Sjekk svar fra OT", "done": False}],
+        "exceptions": [{"id": "e1", "date": "2024-02-20", "kind": "IKKE_OPPNADD_KONTAKT", "note": "Ringt to ganger"}],
+        "external_contacts": [{"role": "OT", "name": "Per Rådgiver", "phone": "+47 900 00 000",
+                               "organisation": "Oppfølgingstjenesten"}],
+        "closed_on": None, "closed_reason": None,
+    }],
+}
+
+
+def _write(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _table_counts(url: str) -> dict[str, int]:
+    db = Database.open(url)
+    with db.engine.connect() as conn:
+        names = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
+        counts = {n: conn.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one() for n in names}
+    db.close()
+    return counts
+
+
+def test_spec_example_round_trips_exactly(tmp_path: Path, db_url: str) -> None:
+    src = _write(tmp_path / "in.json", SPEC_EXAMPLE)
+    assert main(["--db", db_url, "import", str(src)]) == 0
+    assert main(["--db", db_url, "export", str(tmp_path / "out.json")]) == 0
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")) == SPEC_EXAMPLE
+
+
+def test_demo_portfolio_round_trips(tmp_path: Path, db_url: str) -> None:
+    assert main(["demo", str(tmp_path / "d.json"), "--as-of", TODAY.isoformat()]) == 0
+    demo = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    assert len(demo["cases"]) == 50
+    assert main(["--db", db_url, "import", str(tmp_path / "d.json")]) == 0
+    assert main(["--db", db_url, "export", str(tmp_path / "e.json")]) == 0
+    assert json.loads((tmp_path / "e.json").read_text(encoding="utf-8")) == demo
+
+
+def test_minimal_file_fills_defaults_and_reimport_updates_by_ref(tmp_path: Path, db_url: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "a.json", MINIMAL))]) == 0
+    changed = copy.deepcopy(MINIMAL)
+    changed["cases"][0]["name"] = "Ola Nordmann-Berg"
+    changed["cases"][0]["contacts"] = [{"id": "k1", "date": "2024-05-01", "channel": "TELEFON", "status": "GJENNOMFORT",
+                                        "time": "09:30", "place": "Telefon"}]
+    capsys.readouterr()
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "b.json", changed))]) == 0
+    assert "0 nye saker, 1 oppdatert" in capsys.readouterr().out
+    assert main(["--db", db_url, "export", str(tmp_path / "out.json")]) == 0
+    out = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert len(out["cases"]) == 1
+    case = out["cases"][0]
+    assert case["name"] == "Ola Nordmann-Berg"
+    assert case["contacts"][0]["time"] == "09:30" and case["contacts"][0]["place"] == "Telefon"
+    assert case["assessments"] == [] and case["flags"] == [] and case["needs_interpreter"] is False
+
+
+def _bad_file() -> dict[str, Any]:
+    bad = copy.deepcopy(SPEC_EXAMPLE)
+    c = bad["cases"][0]
+    c["birth_date"] = "2004-13-01"
+    c["fnr"] = "12345678901"
+    c["flags"] = ["LANDGRUPPE-4"]
+    c["contacts"][0]["channel"] = "BREV"
+    c["nickname"] = "Ola"
+    c["activities"][0]["title"] = "x" * 101
+    bad["cases"].append(copy.deepcopy(SPEC_EXAMPLE["cases"][0]))  # duplicate ref
+    bad["cases"].append({"ref": "U-0009", "advisor": "Z000000", "name": "Kari", "birth_date": "2001-01-01"})
+    return bad
+
+
+def test_bad_file_lists_every_problem_and_writes_nothing(tmp_path: Path, db_url: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "ok.json", MINIMAL))]) == 0
+    before = _table_counts(db_url)
+    capsys.readouterr()
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "bad.json", _bad_file()))]) == 2
+    err = capsys.readouterr().err.splitlines()
+    expected = {
+        "cases[0].birth_date": "ikke en gyldig dato",
+        "cases[0].fnr": "fødselsnummer",
+        "cases[0].flags[0]": "ukjent kode 'LANDGRUPPE-4'",
+        "cases[0].contacts[0].channel": "ukjent kode 'BREV'",
+        "cases[0].nickname": "ukjent felt",
+        "cases[0].activities[0].title": "for lang tekst",
+        "cases[1].ref": "står to ganger",
+        "cases[2].advisor": "ukjent veileder",
+    }
+    for path, fragment in expected.items():
+        assert any(line.startswith(f"{path}: ") and fragment in line for line in err), (path, err)
+    assert "Traceback" not in "\n".join(err)
+    assert _table_counts(db_url) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"{not json", "ikke gyldig JSON"),
+        (b"\xff\xfe{}", "ikke gyldig UTF-8"),
+        (b"[]", "forventet et objekt"),
+        (json.dumps({"format": "x", "version": 2}).encode(), "version"),
+        (b"[" * 100000 + b"]" * 100000, "nøsting"),
+    ],
+)
+def test_unreadable_files_are_rejected_with_a_message(tmp_path: Path, db_url: str, content: bytes, fragment: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "f.json"
+    path.write_bytes(content)
+    assert main(["--db", db_url, "import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+
+
+def test_valid_fnr_and_d_number_are_accepted() -> None:
+    data = copy.deepcopy(MINIMAL)
+    data["cases"][0]["fnr"] = "15108695088"  # fødselsnummer with valid checksums
+    data["cases"].append({"ref": "U-0002", "advisor": "Z990001", "name": "D Nummer", "birth_date": "1986-10-15",
+                          "fnr": "55108695089"})
+    with pytest.raises(ValidationError) as info:
+        parse_portfolio(data)
+    # 55108695089 has a wrong check digit; a correct D-number for the same person passes.
+    assert [p.path for p in info.value.problems] == ["cases[1].fnr"]
+    from stdnum.no import fodselsnummer
+
+    base = "551086950"
+    k1 = fodselsnummer.calc_check_digit1(base)
+    d_number = base + k1 + fodselsnummer.calc_check_digit2(base + k1)
+    data["cases"][1]["fnr"] = d_number
+    assert len(parse_portfolio(data).cases) == 2
+
+
+def test_unknown_advisor_known_from_database_is_accepted(tmp_path: Path, db_url: str) -> None:
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "a.json", MINIMAL))]) == 0
+    only_case = {"format": "navoppfolging-portfolio", "version": 1,
+                 "cases": [{"ref": "U-0002", "advisor": "Z990001", "name": "Kari", "birth_date": "2001-02-03"}]}
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "b.json", only_case))]) == 0
+
+
+def test_serialisation_is_stable() -> None:
+    p = generate(TODAY)
+    assert portfolio_to_dict(parse_portfolio(portfolio_to_dict(p))) == portfolio_to_dict(p)
+
+
+def test_missing_file_and_bad_usage_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(tmp_path / "nope.json"), "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 2
+    assert "filen finnes ikke" in capsys.readouterr().err
+    assert main(["import"]) == 2
+    assert main(["frobnicate"]) == 2
