@@ -402,6 +402,8 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
         if meeting.place:
             how += f", {meeting.place.strip()}"
         right.append(Paragraph(_x(how), st.body))
+        if meeting.interpreter_booked:
+            right.append(Paragraph("Tolk er bestilt", st.body))
     else:
         right.append(Paragraph("Ikke avtalt ennå", st.box_strong))
         right.append(Paragraph("Avtal neste møte med kontaktpersonen din.", st.body))
@@ -486,8 +488,8 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
         party_items.sort(key=lambda a: (a.end or dt.date.max, a.title.casefold()))
     who: list[Any] = [Spacer(1, 6), Paragraph("Hvem gjør hva til neste gang", st.h1)]
     if not open_by_party:
-        who.append(Paragraph("Ingen åpne aktiviteter. Bruk notatfeltet til å skrive ned hva dere "
-                             "blir enige om.", st.body))
+        hint = " Bruk notatfeltet til å skrive ned hva dere blir enige om." if profile.notes_lines else ""
+        who.append(Paragraph(f"Ingen åpne aktiviteter.{hint}", st.body))
         story.append(KeepTogether(who))
     first = True
     for party in _RESPONSIBLE_ORDER:

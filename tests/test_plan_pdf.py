@@ -158,6 +158,9 @@ def test_next_meeting_is_earliest_planned_contact_from_as_of() -> None:
     assert "Oppmøte, Thorvald Meyers gate 51" in section
     # On the meeting day itself the same meeting is still «next».
     assert next_meeting(case, as_of=dt.date(2024, 3, 12)).id == "k4"  # type: ignore[union-attr]
+    assert "Tolk er bestilt" not in section
+    booked = make_case(contacts=(dataclasses.replace(case.contacts[3], interpreter_booked=True),))
+    assert "Tolk er bestilt" in pdf_text(render_plan(booked, ADVISOR, as_of=AS_OF))
     # Without any planned contact ahead the plan says so.
     later = pdf_text(render_plan(case, ADVISOR, as_of=dt.date(2024, 5, 1)))
     assert "Ikke avtalt ennå" in later

@@ -7,6 +7,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import dataclasses  # noqa: E402
 import datetime as dt  # noqa: E402
 import io  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
@@ -264,3 +265,16 @@ def test_ask_runs_the_dialog_modally(qtbot, monkeypatch: pytest.MonkeyPatch, rec
     assert PlanPreviewDialog.ask(recorder, suggested_name="x.pdf", profile=saksmappe(), as_of=AS_OF) == 0
     assert shown and shown[0].profile_combo.currentData() == "saksmappe"
     assert recorder.profiles[0].name == "saksmappe"
+
+
+def test_custom_starting_profile_is_kept(qtbot, recorder: Recorder) -> None:  # type: ignore[no-untyped-def]
+    """A profile passed in (say with a period and no notes) is rendered as given and offered
+    in the chooser next to the built-in ones."""
+    custom = dataclasses.replace(PROFILES["motet"], name="kort", label="Kort utgave", notes_lines=0,
+                                 date_from=dt.date(2024, 3, 1), date_to=dt.date(2024, 3, 31))
+    dlg = PlanPreviewDialog(recorder, suggested_name="x.pdf", profile=custom, as_of=AS_OF)
+    qtbot.addWidget(dlg)
+    assert recorder.profiles == [custom]
+    assert dlg.profile_combo.currentText() == "Kort utgave" and dlg.range_box.isChecked()
+    assert [dlg.profile_combo.itemData(i) for i in range(dlg.profile_combo.count())] == ["motet", "saksmappe", "kort"]
+    assert "Notater" not in _text(dlg.pdf_bytes())

@@ -77,9 +77,11 @@ class PlanPreviewDialog(QDialog):
         self._document.statusChanged.connect(self._on_status)
 
         # Profile and filters.
+        # The profile given is the starting point; a custom one (e.g. from settings) joins the list.
+        self._profiles: dict[str, PlanProfile] = {**PROFILES, profile.name: profile}
         self.profile_combo = QComboBox()
         self.profile_combo.setObjectName("profileCombo")
-        for key, p in PROFILES.items():
+        for key, p in self._profiles.items():
             self.profile_combo.addItem(p.label, key)
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(profile.name)))
         self.status_boxes: dict[str, QCheckBox] = {}
@@ -240,7 +242,7 @@ class PlanPreviewDialog(QDialog):
 
     def current_profile(self) -> PlanProfile | None:
         """The chosen profile with the chosen statuses and period; None if the period is invalid."""
-        base = PROFILES[str(self.profile_combo.currentData())]
+        base = self._profiles[str(self.profile_combo.currentData())]
         statuses = frozenset(s for s in GROUP_ORDER if self.status_boxes[s.value].isChecked())
         start: dt.date | None = None
         end: dt.date | None = None
@@ -315,7 +317,7 @@ class PlanPreviewDialog(QDialog):
             self._syncing = False
 
     def _on_profile_chosen(self, _index: int) -> None:
-        self._apply_profile_controls(PROFILES[str(self.profile_combo.currentData())])
+        self._apply_profile_controls(self._profiles[str(self.profile_combo.currentData())])
         self.refresh()
 
     def _on_filter_changed(self, *_args: object) -> None:
