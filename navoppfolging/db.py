@@ -11,7 +11,7 @@ import datetime as dt
 import getpass
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,8 +126,17 @@ class Database:
         migrate: bool = True,
         backup: bool = True,
         actor: str | None = None,
+        password_prompt: Callable[[str], str | None] | None = None,
     ) -> Database:
         resolved = resolve_url(url)
+        if resolved.get_backend_name() == "postgresql":
+            # Team mode: the password comes from the OS keyring or is asked once
+            # (``password_prompt``) and then kept there — never in a file. The actor is the
+            # login role, which row-level security checks on every audit entry.
+            from navoppfolging.teamdb import connect_url
+
+            resolved = connect_url(resolved, password_prompt, probe=_probe)
+            actor = actor or (resolved.username or _default_actor()).lower()
         engine = create_app_engine(resolved)
         db = cls(engine=engine, url=resolved, actor=actor or _default_actor())
         if migrate:
@@ -175,6 +184,16 @@ class Database:
             raw.close()
         log.info("sikkerhetskopi tatt (%s)", reason)
         return target
+
+
+def _probe(url: URL) -> None:
+    """Connect once and disconnect: raises the driver's error (wrong password …)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect():
+            pass
+    finally:
+        engine.dispose()
 
 
 def _default_actor() -> str:
