@@ -378,8 +378,17 @@ def compute_team_workload(
 
     accs: dict[str, _Acc] = {}
     with db.engine.connect() as conn:
-        idents = [r[0] for r in conn.execute(text("SELECT ident FROM navoppfolging_workload_advisors()"))]
-        for row in conn.execute(text("SELECT * FROM navoppfolging_workload_counts(:as_of)"), {"as_of": as_of}).mappings():
+        idents = [r[0] for r in conn.execute(text("SELECT ident FROM advisors WHERE role = 'VEILEDER' ORDER BY ident"))]
+        tg = ruleset_for(as_of, registry).target_group
+        params = {
+            "as_of": as_of, "min_age": tg.min_age, "max_age": tg.max_age_exclusive,
+            # The SQL splits by the first two groups in this order (situasjonsbestemt, spesielt).
+            "groups": [g.value for g in SPLIT_GROUPS] + sorted(g.value for g in tg.innsatsgrupper if g not in SPLIT_GROUPS),
+            "days": CONTACT_WINDOW_DAYS, "categories": sorted(c.value for c in WORK_ORIENTED_CATEGORIES),
+        }
+        counts = text("SELECT * FROM navoppfolging_workload_counts(:as_of, :min_age, :max_age, "
+                      "CAST(:groups AS text[]), :days, CAST(:categories AS text[]))")
+        for row in conn.execute(counts, params).mappings():
             acc = accs.setdefault(row["advisor"], _Acc())
             acc.open_cases = row["open_cases"]
             acc.ug_cases = row["ug_cases"]

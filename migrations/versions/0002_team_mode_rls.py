@@ -14,12 +14,13 @@ PostgreSQL it creates:
   current_date``; child rows follow their case;
 * ``audit_log``: advisors may insert entries with themselves as actor, and read entries of cases
   they can see (and their own);
-* three SECURITY DEFINER functions, owned by the migrating (owner) role, which bypasses RLS:
+* four SECURITY DEFINER functions, owned by the migrating (owner) role, which bypasses RLS:
   ``navoppfolging_workload_counts`` (counts only) and ``navoppfolging_workload_facts`` (the
   de-identified facts the rule engine needs for the overdue counts: no ref, name, fnr, phone or
   free text), executable by team leads only; ``navoppfolging_move_cases`` for hand-over, which an
   advisor needs because PostgreSQL checks the SELECT policy against the *new* row of an UPDATE
-  whose WHERE reads columns (the version check does), so a plain UPDATE can never give a case away.
+  whose WHERE reads columns (the version check does), so a plain UPDATE can never give a case away;
+  ``navoppfolging_ug_count`` (one advisor's number of UG cases, for the hand-over warning).
 * team leads get no privilege at all on case tables: ``SELECT * FROM cases`` is refused.
 """
 from __future__ import annotations
@@ -70,14 +71,16 @@ CREATE OR REPLACE FUNCTION navoppfolging_workload_counts(
     p_max_age_exclusive integer DEFAULT 30,
     p_ug_groups text[] DEFAULT ARRAY['SITUASJONSBESTEMT_INNSATS', 'SPESIELT_TILPASSET_INNSATS'],
     p_contact_days integer DEFAULT 30,
-    p_work_categories text[] DEFAULT ARRAY['ARBEID', 'TILTAK', 'UTDANNING', 'JOBBSOKING', 'STILLING'])
+    p_work_categories text[] DEFAULT ARRAY['ARBEID', 'TILTAK', 'UTDANNING', 'JOBBSOKING', 'STILLING'],
+    p_only_ident text DEFAULT NULL)
 RETURNS TABLE (advisor text, open_cases integer, ug_cases integer, groups text[], group_counts integer[],
                sit_ug integer, sit_contact integer, sit_work integer,
                spes_ug integer, spes_contact integer, spes_work integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, {schema} AS $$
     WITH open_cases AS (
         SELECT c.id, c.advisor_id, c.birth_date, c.registered_on
-        FROM cases c WHERE c.closed_on IS NULL OR c.closed_on > p_as_of
+        FROM cases c WHERE (c.closed_on IS NULL OR c.closed_on > p_as_of)
+          AND (p_only_ident IS NULL OR c.advisor_id = (SELECT id FROM advisors WHERE ident = p_only_ident))
     ), latest AS (  -- latest assessment on or before as_of; on equal dates the one listed last
         SELECT DISTINCT ON (a.case_id) a.case_id, a.innsatsgruppe
         FROM assessments a JOIN open_cases o ON o.id = a.case_id
@@ -206,10 +209,23 @@ END
 $$
 """
 
-FUNCTIONS = ("navoppfolging_workload_counts(date, integer, integer, text[], integer, text[])",
+# How many youth-guarantee cases one advisor has: the only figure about a colleague's portfolio
+# an advisor may ask for (the hand-over preview warns before the receiver goes over 50).
+UG_COUNT_FUNCTION = """
+CREATE OR REPLACE FUNCTION navoppfolging_ug_count(
+    p_ident text, p_as_of date, p_min_age integer, p_max_age_exclusive integer, p_ug_groups text[])
+RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, {schema} AS $$
+    SELECT coalesce((SELECT ug_cases FROM navoppfolging_workload_counts(
+        p_as_of, p_min_age, p_max_age_exclusive, p_ug_groups, 30, ARRAY[]::text[], p_ident)), 0)
+$$
+"""
+
+FUNCTIONS = ("navoppfolging_workload_counts(date, integer, integer, text[], integer, text[], text)",
              "navoppfolging_workload_facts(date)",
              "navoppfolging_move_cases(integer[], integer[], text)",
-             "navoppfolging_age(date, date)")
+             "navoppfolging_age(date, date)",
+             "navoppfolging_ug_count(text, date, integer, integer, text[])")
 
 
 def _is_postgres() -> bool:
@@ -232,11 +248,12 @@ def upgrade() -> None:
     op.execute(COUNTS_FUNCTION.format(schema=schema))
     op.execute(FACTS_FUNCTION.format(schema=schema))
     op.execute(MOVE_FUNCTION.format(schema=schema))
+    op.execute(UG_COUNT_FUNCTION.format(schema=schema))
     for fn in FUNCTIONS:
         op.execute(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION navoppfolging_age(date, date) TO {VEILEDER}, {TEAMLEDER}")
     op.execute(f"GRANT EXECUTE ON FUNCTION {FUNCTIONS[0]}, {FUNCTIONS[1]} TO {TEAMLEDER}")
-    op.execute(f"GRANT EXECUTE ON FUNCTION {FUNCTIONS[2]} TO {VEILEDER}")
+    op.execute(f"GRANT EXECUTE ON FUNCTION {FUNCTIONS[2]}, {FUNCTIONS[4]} TO {VEILEDER}")
 
     # Advisors: the list of colleagues (receivers of a hand-over), settings and delegations are
     # readable; only the owner (admin commands) writes them.
@@ -279,7 +296,7 @@ def downgrade() -> None:
                                               "AND schemaname = current_schema()"), {"t": table}):
             op.execute(f'DROP POLICY "{policy}" ON {table}')
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
-    for fn in FUNCTIONS:
+    for fn in reversed(FUNCTIONS):
         op.execute(f"DROP FUNCTION IF EXISTS {fn}")
     tables = ("advisors, settings, alembic_version, delegations, cases, audit_log, deletion_log, "
               + ", ".join(CHILD_TABLES))

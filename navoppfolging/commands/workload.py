@@ -1,0 +1,60 @@
+"""``navoppfolging workload``: the team lead's counts per advisor (portfolio-format.md).
+
+    navoppfolging workload [--as-of DATE] [--json] [--xlsx FILE] [--pdf FILE]
+
+Against a PostgreSQL team database the figures are aggregated by the database's own workload
+functions (a team lead may call them, but not read cases); otherwise from the local file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from navoppfolging.commands import parse_as_of
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("workload", parents=[common], help="arbeidsmengde per veileder (bare antall)")
+    p.add_argument("--as-of", dest="as_of", metavar="DATO", default=None,
+                   help="dato tallene beregnes for (ÅÅÅÅ-MM-DD; standard: i dag)")
+    p.add_argument("--json", action="store_true", help="skriv JSON i stedet for tabell")
+    p.add_argument("--xlsx", metavar="FIL", type=Path, default=None, help="eksporter også til Excel (.xlsx)")
+    p.add_argument("--pdf", metavar="FIL", type=Path, default=None, help="eksporter også til PDF")
+    p.set_defaults(func=run)
+
+
+def open_team_db(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Like ``commands.open_db``, but asks for a team-database password on the terminal."""
+    from navoppfolging.db import Database
+    from navoppfolging.teamdb import cli_prompt
+
+    return Database.open(getattr(args, "db", None), password_prompt=cli_prompt if sys.stdin.isatty() else None)
+
+
+def run(args: argparse.Namespace) -> int:
+    from navoppfolging.rules import LocalSettings
+    from navoppfolging.services import SettingsService
+    from navoppfolging.workload import load_workload
+    from navoppfolging.workload_export import write_pdf, write_table, write_xlsx
+
+    as_of = parse_as_of(args.as_of)
+    db = open_team_db(args)
+    try:
+        settings = LocalSettings.from_mapping(SettingsService(db).all())
+        workload = load_workload(db, as_of, settings=settings)
+    finally:
+        db.close()
+    if args.json:
+        json.dump(workload.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        write_table(workload, sys.stdout)
+    for target, writer in ((args.xlsx, write_xlsx), (args.pdf, write_pdf)):
+        if target is not None:
+            writer(workload, target)
+            print(f"Skrev {target}", file=sys.stderr)
+    return 0
