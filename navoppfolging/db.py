@@ -1,8 +1,20 @@
 """Opening the database: URL resolution, the engine factory, and migrations at start-up.
 
 The engine is built here and only here (never at import time), so that encryption and team
-mode plug into one place. ``Database.open`` backs up the file and upgrades the schema when it is
-not at the head revision.
+mode plug into one place. ``Database.open`` takes the one-writer lock, finds the key, backs up
+the file (once a day, and before a migration) and upgrades the schema when it is behind.
+
+Which URLs are encrypted:
+
+- no ``--db`` (the file in the user's data directory): SQLCipher, key from the keyring or a
+  passphrase (``navoppfolging.crypto``). A default file that is still a plain SQLite file (made
+  by an older version) keeps working unencrypted — with a warning — until
+  ``navoppfolging encrypt-db`` encrypts it (``Database.encrypted`` tells the window);
+- ``sqlite+pysqlcipher:///path``: SQLCipher; the URL's password if given (``x'<64 hex>'`` is a raw
+  key), otherwise the same key sources as the default file;
+- ``sqlite:///path``: plain SQLite, unencrypted, as the command-line contract promises (tests,
+  exchange with other tools). ``navoppfolging encrypt-db --db sqlite:///path`` encrypts it in
+  place; afterwards open it as ``sqlite+pysqlcipher:///path``.
 """
 
 from __future__ import annotations
@@ -13,16 +25,21 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from navoppfolging.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from navoppfolging.crypto import PassphraseProvider
+    from navoppfolging.locking import FileLock
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +52,18 @@ def data_dir() -> Path:
     return user_data_path("navoppfolging", appauthor=False)
 
 
+ENCRYPTED_DRIVER = "sqlite+pysqlcipher"
+BACKUP_KEEP_SETTING = "backup.keep"
+BACKUP_KEEP_DEFAULT = 10
+
+
 def default_url() -> URL:
-    return URL.create("sqlite", database=str(data_dir() / "navoppfolging.db"))
+    """The local database: encrypted (SQLCipher), in the user's data directory."""
+    return URL.create(ENCRYPTED_DRIVER, database=str(data_dir() / "navoppfolging.db"))
+
+
+def is_encrypted_url(url: URL) -> bool:
+    return url.drivername == ENCRYPTED_DRIVER
 
 
 def resolve_url(url: str | URL | None) -> URL:
@@ -87,7 +114,18 @@ def create_app_engine(url: URL, *, for_migration: bool = False, **kwargs: Any) -
 
     ``for_migration`` builds the separate SQLite engine that runs a whole upgrade in one
     explicit transaction (see machine-notes), so a failed migration rolls back completely.
+
+    Never echoes SQL and never puts bound parameters (names, fødselsnummer …) into error
+    messages: those end up in logs and on screen.
     """
+    kwargs.pop("echo", None)
+    kwargs.pop("echo_pool", None)
+    kwargs["hide_parameters"] = True
+    if is_encrypted_url(url) and not for_migration and "poolclass" not in kwargs:
+        # The dialect's default (SingletonThreadPool) would open a connection per thread; a
+        # passphrase costs a key derivation per connection, so keep a small shared pool.
+        kwargs["poolclass"] = QueuePool
+        kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
     if is_sqlite(url):
         path = sqlite_file(url)
         if path is not None:
@@ -105,12 +143,19 @@ def create_app_engine(url: URL, *, for_migration: bool = False, **kwargs: Any) -
 
 @dataclass
 class Database:
-    """An open, migrated database. Services take one of these."""
+    """An open, migrated database. Services take one of these.
+
+    ``encrypted`` is False for a plain SQLite file (explicit ``sqlite:///`` URL, or an old
+    unencrypted default file the window can offer to encrypt). ``lock`` is the one-writer lock
+    on the file, released by ``close()``.
+    """
 
     engine: Engine
-    url: URL
+    url: URL = field(repr=False)
     actor: str
     backup_dir: Path | None = None
+    encrypted: bool = False
+    lock: FileLock | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -127,7 +172,20 @@ class Database:
         backup: bool = True,
         actor: str | None = None,
         password_prompt: Callable[[str], str | None] | None = None,
+        passphrase_provider: PassphraseProvider | None = None,
+        today: dt.date | None = None,
     ) -> Database:
+        """Open: lock, key, probe, migrate, daily backup.
+
+        SQLite file: the one-writer lock is taken first (DatabaseError «Databasen er allerede
+        åpen …» when another process holds it). Encrypted file: ``passphrase_provider(first_time)
+        -> str | None`` is asked for a passphrase when no secure keyring holds the key (the
+        window passes ``PassphraseDialog.ask``); the command line relies on
+        ``NAVOPPFOLGING_DB_KEY``. A wrong key is a DatabaseError with a bokmål message.
+        """
+        from navoppfolging import locking
+
+        explicit = url is not None or bool(os.environ.get(ENV_DB))
         resolved = resolve_url(url)
         if resolved.get_backend_name() == "postgresql":
             # Team mode: the password comes from the OS keyring or is asked once
@@ -137,13 +195,28 @@ class Database:
 
             resolved = connect_url(resolved, password_prompt, probe=_probe)
             actor = actor or (resolved.username or _default_actor()).lower()
-        engine = create_app_engine(resolved)
-        db = cls(engine=engine, url=resolved, actor=actor or _default_actor())
-        if migrate:
-            from navoppfolging.migrate import upgrade_if_needed
+        path = sqlite_file(resolved)
+        lock = locking.acquire(path) if path is not None else None
+        engine: Engine | None = None
+        try:
+            resolved, encrypted = _with_key(resolved, path, explicit=explicit, passphrase_provider=passphrase_provider)
+            engine = create_app_engine(resolved)
+            _probe_sqlite(engine, resolved, path)
+            existed = path is not None and _has_schema(engine)
+            db = cls(engine=engine, url=resolved, actor=actor or _default_actor(), encrypted=encrypted, lock=lock)
+            if migrate:
+                from navoppfolging.migrate import upgrade_if_needed
 
-            upgrade_if_needed(db, backup=backup)
-        return db
+                upgrade_if_needed(db, backup=backup)
+            if backup and existed:
+                db.daily_backup(today=today)
+            return db
+        except BaseException:
+            if engine is not None:
+                engine.dispose()
+            if lock is not None:
+                lock.release()
+            raise
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -161,29 +234,92 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
 
-    def backup_file(self, *, reason: str) -> Path | None:
-        """Copy the SQLite file (consistently, through SQLite's backup API) to a timestamped file."""
-        path = sqlite_file(self.url)
-        if path is None or not path.exists():
+    @property
+    def file(self) -> Path | None:
+        return sqlite_file(self.url)
+
+    @property
+    def backups_dir(self) -> Path | None:
+        path = self.file
+        if path is None:
             return None
-        target_dir = self.backup_dir or path.parent / "backups"
+        return self.backup_dir or path.parent / "backups"
+
+    def backup_file(self, *, reason: str, keep: int | None = None) -> Path | None:
+        """Copy the SQLite file (consistently, through SQLite's backup API) to a timestamped file,
+        encrypted with the database's own key; then keep only the newest ``keep`` (the local
+        setting ``backup.keep``, default 10)."""
+        path = self.file
+        target_dir = self.backups_dir
+        if path is None or target_dir is None or not path.exists():
+            return None
         target_dir.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = target_dir / f"{path.stem}-{stamp}-{reason}{path.suffix or '.db'}"
+        partial = target.with_name(target.name + ".part")
         raw = self.engine.raw_connection()
         try:
-            dest = create_app_engine(self.url.set(database=str(target)), poolclass=NullPool)
+            # Same URL (so the same key) with another file: the backup is encrypted like the
+            # database — SQLCipher's backup API needs both ends keyed alike.
+            dest = create_app_engine(self.url.set(database=str(partial)), poolclass=NullPool)
             dest_raw = dest.raw_connection()
             try:
                 raw.driver_connection.backup(dest_raw.driver_connection)  # type: ignore[union-attr]
+                # A backup is one self-contained file: no -wal beside it.
+                dest_raw.driver_connection.execute("PRAGMA journal_mode=DELETE")  # type: ignore[union-attr]
             finally:
                 dest_raw.close()
                 dest.dispose()
+        except BaseException:
+            for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
         finally:
             raw.close()
+        os.replace(partial, target)
         log.info("sikkerhetskopi tatt (%s)", reason)
+        self.prune_backups(keep=keep)
         return target
+
+    def backups(self) -> list[Path]:
+        """This database's backups, oldest first (the time stamp is in the name)."""
+        path, directory = self.file, self.backups_dir
+        if path is None or directory is None or not directory.is_dir():
+            return []
+        suffix = path.suffix or ".db"
+        return sorted(p for p in directory.glob(f"{path.stem}-*{suffix}") if p.is_file())
+
+    def backup_keep(self) -> int:
+        try:
+            with self.engine.connect() as conn:
+                value = conn.exec_driver_sql(
+                    "SELECT value FROM settings WHERE key = ?", (BACKUP_KEEP_SETTING,)).scalar()
+            return max(1, int(value)) if value is not None else BACKUP_KEEP_DEFAULT
+        except (sa_exc.SQLAlchemyError, ValueError):
+            return BACKUP_KEEP_DEFAULT
+
+    def prune_backups(self, *, keep: int | None = None) -> list[Path]:
+        keep = self.backup_keep() if keep is None else max(1, keep)
+        existing = self.backups()
+        removed = existing[:-keep] if len(existing) > keep else []
+        for old in removed:
+            old.unlink(missing_ok=True)
+        if removed:
+            log.info("%d gamle sikkerhetskopier slettet (beholder %d)", len(removed), keep)
+        return removed
+
+    def daily_backup(self, *, today: dt.date | None = None) -> Path | None:
+        """The first start of the day backs up the file (before anything is written)."""
+        path = self.file
+        if path is None:
+            return None
+        day = (today or dt.date.today()).strftime("%Y%m%d")
+        if any(p.name.startswith(f"{path.stem}-{day}-") for p in self.backups()):
+            return None
+        return self.backup_file(reason="daglig")
 
 
 def _probe(url: URL) -> None:
@@ -194,6 +330,57 @@ def _probe(url: URL) -> None:
             pass
     finally:
         engine.dispose()
+
+
+def _with_key(url: URL, path: Path | None, *, explicit: bool,
+              passphrase_provider: PassphraseProvider | None) -> tuple[URL, bool]:
+    """The URL to connect with (key filled in) and whether the file is encrypted."""
+    if not is_encrypted_url(url):
+        return url, False
+    if url.password:
+        return url, True
+    if path is None:
+        raise DatabaseError("En kryptert database må være en fil (sqlite+pysqlcipher:///sti/til/fil.db).")
+    from navoppfolging import crypto
+
+    if not explicit and path.exists() and crypto.is_plain_sqlite(path):
+        log.warning("standarddatabasen er ikke kryptert; kjør «navoppfolging encrypt-db»")
+        return url.set(drivername="sqlite"), False
+    key = crypto.obtain_key(path, passphrase_provider=passphrase_provider)
+    return url.set(password=key.sql_password), True
+
+
+WRONG_KEY = (
+    "Kan ikke åpne databasen {name}: feil nøkkel eller passord, eller filen er ikke en "
+    "navoppfolging-database. Sjekk passordet (eller NAVOPPFOLGING_DB_KEY) og prøv igjen."
+)
+ENCRYPTED_AS_PLAIN = (
+    "Kan ikke åpne databasen {name}: filen er kryptert (eller ikke en database). En kryptert fil "
+    "åpnes uten --db (standardfilen) eller med --db sqlite+pysqlcipher:///sti/til/fil."
+)
+
+
+def _probe_sqlite(engine: Engine, url: URL, path: Path | None) -> None:
+    """Touch the file once so that a wrong key is a clear message now, not a traceback later."""
+    if not is_sqlite(url):
+        return
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    except sa_exc.DBAPIError as exc:
+        text = str(exc.orig).lower()
+        name = path.name if path is not None else "i minnet"
+        if "not a database" in text or "encrypted" in text:
+            raise DatabaseError((WRONG_KEY if is_encrypted_url(url) else ENCRYPTED_AS_PLAIN).format(name=name)) from None
+        if "unable to open" in text or "readonly" in text:
+            raise DatabaseError(f"Kan ikke åpne databasefilen {name} (mangler tilgang, eller mappen finnes ikke).") from None
+        raise DatabaseError(f"Kan ikke åpne databasen {name}: {type(exc.orig).__name__}.") from None
+
+
+def _has_schema(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='alembic_version'").scalar() == 1
 
 
 def _default_actor() -> str:
