@@ -160,6 +160,9 @@ class SourceRow:
         value = self.cells[column]
         if isinstance(value, str):
             value = value.strip()
+            # Our own CSV export escapes text that Excel would run as a formula with «'».
+            if value.startswith("'") and value[1:2] in ("=", "+", "-", "@"):
+                value = value[1:]
             return value or None
         return value
 
