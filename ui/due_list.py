@@ -1,0 +1,270 @@
+"""The due list: every follow-up across the portfolio, grouped Forfalt / Denne uken / Senere.
+
+A two-level ``QAbstractItemModel`` (group rows, then items) shown in a ``QTreeView``. The groups
+are the rule engine's statuses (overdue, due within 7 days, later), so the panel and the
+portfolio's chips «Forfalt» and «Forfaller snart» always agree. Activating an item asks the
+window to open the case on the tab where the follow-up is done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
+
+from navoppfolging.holidays_no import HolidayNote, deadline_note
+from navoppfolging.rules import DueItem, Status
+from navoppfolging.rules.facts import fmt
+from navoppfolging.ui import theme
+from navoppfolging.ui.state import AppState
+
+_Index = QModelIndex | QPersistentModelIndex
+
+REF_ROLE = Qt.ItemDataRole.UserRole + 1  # case ref (items only)
+TAB_ROLE = Qt.ItemDataRole.UserRole + 2  # the case view tab that does the follow-up
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # status value of the item or the group
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 4  # the DueItem itself
+SORT_ROLE = Qt.ItemDataRole.UserRole + 5  # due date ordinal
+
+# Group rows have internal id 0; an item row's internal id is its group's number + 1.
+_GROUP_ID = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    status: Status
+    title: str
+    tooltip: str
+
+
+GROUPS: tuple[Group, ...] = (
+    Group(Status.OVERDUE, "Forfalt", "Fristen er passert"),
+    Group(Status.DUE_SOON, "Denne uken", "Frist i dag eller de neste 7 dagene"),
+    Group(Status.UPCOMING, "Senere", "Frist om mer enn 7 dager"),
+)
+COLUMNS: tuple[str, ...] = ("Frist", "Sak", "Oppfølging", "Merknad")
+
+# Where each follow-up is done in the case view; everything else is on «Oppfølging».
+RULE_TABS: dict[str, str] = {
+    "ACTIVITY-EXPIRED": "aktivitetsplan",
+    "CONTACT-30D": "kontakter",
+    "INTERPRETER-BOOK": "kontakter",
+}
+
+
+def tab_for(item: DueItem) -> str:
+    return RULE_TABS.get(item.rule, "oppfolging")
+
+
+@dataclass(frozen=True, slots=True)
+class DueEntry:
+    item: DueItem
+    name: str
+    note: HolidayNote | None
+
+
+class DueListModel(QAbstractItemModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._entries: list[list[DueEntry]] = [[] for _ in GROUPS]
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_items(self, items: Sequence[DueItem], names: Mapping[str, str]) -> None:
+        grouped: list[list[DueEntry]] = [[] for _ in GROUPS]
+        order = {g.status: i for i, g in enumerate(GROUPS)}
+        notes: dict[dt.date, HolidayNote | None] = {}
+        for item in items:
+            if item.due not in notes:
+                notes[item.due] = deadline_note(item.due)
+            grouped[order[item.status]].append(DueEntry(item, names.get(item.case, ""), notes[item.due]))
+        self.beginResetModel()
+        self._entries = grouped
+        self.endResetModel()
+
+    def group_count(self, status: Status) -> int:
+        return len(self._entries[[g.status for g in GROUPS].index(status)])
+
+    def entries(self, status: Status) -> tuple[DueEntry, ...]:
+        return tuple(self._entries[[g.status for g in GROUPS].index(status)])
+
+    def entry(self, index: _Index) -> DueEntry | None:
+        if not index.isValid() or index.internalId() == _GROUP_ID:
+            return None
+        return self._entries[index.internalId() - 1][index.row()]
+
+    # --- QAbstractItemModel ----------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, _GROUP_ID)
+        if parent.internalId() != _GROUP_ID:
+            return QModelIndex()
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid() or index.internalId() == _GROUP_ID:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, _GROUP_ID)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(GROUPS)
+        if parent.internalId() == _GROUP_ID and parent.column() == 0:
+            return len(self._entries[parent.row()])
+        return 0
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == _GROUP_ID:
+            return self._group_data(index, role)
+        entries = self._entries[index.internalId() - 1]
+        if not 0 <= index.row() < len(entries):
+            return None
+        return self._item_data(entries[index.row()], index.column(), role)
+
+    def _group_data(self, index: _Index, role: int) -> Any:
+        group = GROUPS[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+            return f"{group.title} ({len(self._entries[index.row()])})"
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(theme.STATUS_COLORS[group.status.value].foreground)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return group.tooltip
+        if role == STATUS_ROLE:
+            return group.status.value
+        return None
+
+    @staticmethod
+    def _item_data(entry: DueEntry, column: int, role: int) -> Any:
+        item = entry.item
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return fmt(item.due)
+            if column == 1:
+                return f"{item.case}  {entry.name}"
+            if column == 2:
+                return item.title
+            if column == 3:
+                return entry.note.text if entry.note else ""
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [item.title, f"Frist {fmt(item.due)}"]
+            if entry.note:
+                lines.append(entry.note.text)
+            lines.append(item.explanation)
+            return "\n".join(lines)
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and column == 0:
+            back, fore = theme.status_colors(item.status.value)
+            return back if role == Qt.ItemDataRole.BackgroundRole else fore
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
+            return QColor(theme.WARNING_TEXT)
+        if role == REF_ROLE:
+            return item.case
+        if role == TAB_ROLE:
+            return tab_for(item)
+        if role == STATUS_ROLE:
+            return item.status.value
+        if role == ITEM_ROLE:
+            return item
+        if role == SORT_ROLE:
+            return item.due.toordinal()
+        return None
+
+
+class DueListPanel(QWidget):
+    """«Frister»: the due list beside the portfolio. Emits ``open_case_requested(ref, tab)``."""
+
+    open_case_requested = Signal(str, str)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dueListPanel")
+        self.state = state
+        self.model = DueListModel(self)
+
+        self.heading = QLabel("Frister")
+        self.heading.setProperty("heading", "small")
+        self.summary = QLabel()
+        self.summary.setProperty("subtle", "true")
+        self.summary.setObjectName("dueSummary")
+        self.summary.setWordWrap(True)
+
+        self.view = QTreeView()
+        self.view.setObjectName("dueListView")
+        self.view.setAccessibleName("Frister for hele porteføljen")
+        self.view.setModel(self.model)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAllColumnsShowFocus(True)
+        header = self.view.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((136, 200, 300)):
+            self.view.setColumnWidth(column, width)
+        self.view.activated.connect(self._on_activated)
+        # Overdue and this week's items are what the advisor acts on: open by default, «Senere»
+        # folded; the user's choice survives refreshes.
+        self._expanded = {g.status: g.status is not Status.UPCOMING for g in GROUPS}
+        self.view.expanded.connect(lambda i: self._remember(i, True))
+        self.view.collapsed.connect(lambda i: self._remember(i, False))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+
+        state.data_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        evaluation = self.state.evaluation()
+        names = {c.ref: c.name for c in self.state.case_list()}
+        self.model.set_items(evaluation.items, names)
+        self._restoring = True
+        for row, group in enumerate(GROUPS):
+            self.view.setFirstColumnSpanned(row, QModelIndex(), True)
+            self.view.setExpanded(self.model.index(row, 0), self._expanded[group.status])
+        self._restoring = False
+        overdue = self.model.group_count(Status.OVERDUE)
+        soon = self.model.group_count(Status.DUE_SOON)
+        self.summary.setText(f"Per {fmt(self.state.as_of)}: {overdue} forfalt, {soon} denne uken "
+                             f"(neste 7 dager), {self.model.group_count(Status.UPCOMING)} senere.")
+
+    def _remember(self, index: QModelIndex, expanded: bool) -> None:
+        if not getattr(self, "_restoring", False) and not index.parent().isValid():
+            self._expanded[GROUPS[index.row()].status] = expanded
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        ref = index.data(REF_ROLE)
+        if ref:
+            self.open_case_requested.emit(str(ref), str(index.data(TAB_ROLE)))
+        else:
+            self.view.setExpanded(index.siblingAtColumn(0), not self.view.isExpanded(index.siblingAtColumn(0)))
