@@ -173,7 +173,7 @@ class NewCaseDialog(_Form):
         self.fnr_edit.setObjectName("fnrEdit")
         self.fnr_edit.setAccessibleName("Fødselsnummer eller D-nummer")
         self.fnr_edit.setPlaceholderText("11 sifre (valgfritt)")
-        self.fnr_edit.setMaxLength(11)
+        self.fnr_edit.setMaxLength(14)  # room for the masked «170504 *****»; the check wants 11 digits
         self.phone_edit = QLineEdit()
         self.phone_edit.setObjectName("phoneEdit")
         self.phone_edit.setAccessibleName("Telefon")
