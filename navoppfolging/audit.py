@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from navoppfolging import models as m
@@ -110,3 +111,50 @@ def install_audit(factory: sessionmaker[Session], *, actor: Callable[[], str]) -
         session.add_all(entries)
 
     event.listen(factory, "before_flush", before_flush)
+
+
+# --- retention: the audit trail outlives the case, its free text does not ---------------------
+
+SCRUBBED = "[slettet]"
+# Values kept when a case is deleted: codes, ids, yes/no — the «what happened when» of the trail.
+_KEEP_FIELDS = frozenset({
+    "ref", "ext_id", "advisor_id", "flag", "channel", "status", "category", "responsible", "kind",
+    "innsatsgruppe", "hovedmal", "needs_interpreter", "interpreter_booked", "done", "new_for_advisor",
+})
+# Dates that describe the young person rather than the follow-up are personal data.
+_PERSONAL_DATES = frozenset({"birth_date", "omstilling_death_date"})
+_DATE_OR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?|\d{2}:\d{2}(:\d{2})?")
+
+
+def scrub_value(field: str, value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if field in _PERSONAL_DATES:
+        return SCRUBBED
+    if field in _KEEP_FIELDS:
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str) and _DATE_OR_TIME.fullmatch(value):
+        return value
+    return SCRUBBED
+
+
+def scrub_free_text(session: Session, refs: Collection[str]) -> int:
+    """Remove names, fødselsnummer, phone numbers and free text from the audit entries of the
+    cases ``refs`` (field names, dates and codes stay). Returns the number of entries changed."""
+    if not refs:
+        return 0
+    changed = 0
+    for row in session.scalars(select(m.AuditRow).where(m.AuditRow.case_ref.in_(list(refs)))):
+        changes = json.loads(row.changes or "{}")
+        scrubbed = {k: [scrub_value(k, v[0]), scrub_value(k, v[1])] for k, v in changes.items()}
+        key = row.entity_key
+        if row.entity == "external_contact" or (key is not None and row.entity == "setting"):
+            key = None
+        if scrubbed != changes or key != row.entity_key:
+            row.changes = json.dumps(scrubbed, ensure_ascii=False, sort_keys=True)
+            row.entity_key = key
+            changed += 1
+    session.flush()
+    return changed

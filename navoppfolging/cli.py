@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "admin": "navoppfolging.commands.admin",
     "backup": "navoppfolging.commands.backup",
     "restore": "navoppfolging.commands.restore",
+    "retention": "navoppfolging.commands.retention",
+    "encrypt-db": "navoppfolging.commands.encryptdb",
 }
 
 log = logging.getLogger(__name__)

@@ -207,6 +207,25 @@ def obtain_key(path: Path, *, passphrase_provider: PassphraseProvider | None = N
     return DbKey(passphrase, raw=False, source="passord")
 
 
+_quiet = False
+
+
+def quiet_sqlcipher() -> None:
+    """SQLCipher prints its own «ERROR CORE … hmac check failed» lines to stderr on a wrong key;
+    the user gets our message instead. The log level is process-wide."""
+    global _quiet
+    if _quiet:
+        return
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+    finally:
+        conn.close()
+    _quiet = True
+
+
 def pragma_key(key: DbKey) -> str:
     """The ``PRAGMA key`` statement for a raw DB-API connection (quotes doubled)."""
     value = key.sql_password.replace('"', '""')
@@ -217,6 +236,7 @@ def connect_raw(path: Path, key: DbKey | None) -> Any:
     """A bare sqlcipher3 connection (no SQLAlchemy), keyed; for checks, export and restore."""
     import sqlcipher3
 
+    quiet_sqlcipher()
     conn = sqlcipher3.connect(str(path), isolation_level=None)
     if key is not None:
         conn.execute(pragma_key(key))

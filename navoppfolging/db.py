@@ -248,7 +248,7 @@ class Database:
             return None
         return self.backup_dir or path.parent / "backups"
 
-    def backup_file(self, *, reason: str, keep: int | None = None) -> Path | None:
+    def backup_file(self, *, reason: str, keep: int | None = None, prune: bool = True) -> Path | None:
         """Copy the SQLite file (consistently, through SQLite's backup API) to a timestamped file,
         encrypted with the database's own key; then keep only the newest ``keep`` (the local
         setting ``backup.keep``, default 10)."""
@@ -281,7 +281,8 @@ class Database:
             raw.close()
         os.replace(partial, target)
         log.info("sikkerhetskopi tatt (%s)", reason)
-        self.prune_backups(keep=keep)
+        if prune:
+            self.prune_backups(keep=keep)
         return target
 
     def backups(self) -> list[Path]:
@@ -337,11 +338,13 @@ def _with_key(url: URL, path: Path | None, *, explicit: bool,
     """The URL to connect with (key filled in) and whether the file is encrypted."""
     if not is_encrypted_url(url):
         return url, False
+    from navoppfolging import crypto
+
+    crypto.quiet_sqlcipher()
     if url.password:
         return url, True
     if path is None:
         raise DatabaseError("En kryptert database må være en fil (sqlite+pysqlcipher:///sti/til/fil.db).")
-    from navoppfolging import crypto
 
     if not explicit and path.exists() and crypto.is_plain_sqlite(path):
         log.warning("standarddatabasen er ikke kryptert; kjør «navoppfolging encrypt-db»")

@@ -9,9 +9,32 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import traceback
 from pathlib import Path
+from types import TracebackType
 
 _configured = False
+
+
+class PrivacyFormatter(logging.Formatter):
+    """Tracebacks without the exception's message: a message may quote the data that failed
+    (a driver error with a name in it, a ValueError with a fødselsnummer). The frames and the
+    exception type are enough to find the bug."""
+
+    def formatException(self, ei: tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]) -> str:  # noqa: N802
+        etype, value, tb = ei
+        if etype is None:
+            return ""
+        parts: list[str] = []
+        seen: set[int] = set()
+        exc: BaseException | None = value
+        while exc is not None and id(exc) not in seen:
+            seen.add(id(exc))
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            parts.append(f"Traceback (most recent call last):\n{frames}{type(exc).__module__}.{type(exc).__qualname__}"
+                         " (meldingen utelatt i loggen)")
+            exc = exc.__cause__ or exc.__context__
+        return "\n\nForårsaket av:\n".join(reversed(parts))
 
 
 def log_dir() -> Path:
@@ -32,7 +55,7 @@ def setup_logging(*, debug: bool = False) -> None:
     handler = logging.handlers.RotatingFileHandler(
         directory / "navoppfolging.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(PrivacyFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("navoppfolging")
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)
