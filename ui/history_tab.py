@@ -1,0 +1,191 @@
+"""«Historikk»: the audit trail of one case — who changed what, when, from what to what.
+
+One table row per changed field (an entry that changed three fields gives three rows), newest
+first. The case view hosts the tab and feeds it ``AuditService(db).history(ref)`` through
+``set_entries``; the tab never reads the database itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from navoppfolging import domain as d
+from navoppfolging.services import AuditEntry
+
+Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("Tidspunkt", "Hvem", "Hva", "Felt", "Fra", "Til")
+
+ENTITY_LABELS = {
+    "case": "Sak", "advisor": "Veileder", "flag": "Markering", "assessment": "Vurdering (§ 14 a)",
+    "contact": "Kontakt", "activity": "Aktivitet", "reminder": "Huskelapp", "exception": "Unntak",
+    "external_contact": "Ekstern kontakt", "delegation": "Stedfortreder", "setting": "Innstilling",
+}
+ACTION_LABELS = {"insert": "lagt til", "update": "endret", "delete": "slettet"}
+FIELD_LABELS = {
+    "ref": "Referanse", "advisor_id": "Veileder", "name": "Navn", "birth_date": "Fødselsdato",
+    "fnr": "Fødselsnummer", "phone": "Telefon", "email": "E-post", "language": "Språk",
+    "needs_interpreter": "Behov for tolk", "registered_on": "Registrert", "follow_up_offered_on": "Oppfølging tilbudt",
+    "goal": "Mitt mål", "hovedmal": "Hovedmål", "dagpenger_end": "Dagpenger til", "aap_applied_on": "AAP søkt",
+    "aap_decided_on": "AAP vedtatt", "aap_start": "AAP fra", "aap_end": "AAP til",
+    "omstilling_death_date": "Dødsdato (omstillingsstønad)", "sick_leave_start": "Sykmeldt fra",
+    "closed_on": "Avsluttet", "closed_reason": "Årsak til avslutning", "new_for_advisor": "Ny for veileder",
+    "flag": "Markering", "date": "Dato", "time": "Klokkeslett", "innsatsgruppe": "Innsatsgruppe",
+    "note": "Notat", "ext_id": "Id", "channel": "Kanal", "status": "Status", "summary": "Referat",
+    "interpreter_booked": "Tolk bestilt", "place": "Sted", "title": "Tittel", "category": "Kategori",
+    "start": "Fra dato", "end": "Til dato", "responsible": "Ansvarlig", "description": "Beskrivelse",
+    "text": "Tekst", "done": "Utført", "kind": "Type", "role": "Rolle", "organisation": "Organisasjon",
+    "until": "Til", "key": "Innstilling", "value": "Verdi", "unit": "Enhet",
+}
+_CODE_LABELS: dict[str, str] = {}
+for _labels in (d.INNSATSGRUPPE_LABELS, d.HOVEDMAL_LABELS, d.CHANNEL_LABELS, d.CONTACT_STATUS_LABELS,
+                d.CATEGORY_LABELS, d.ACTIVITY_STATUS_LABELS, d.RESPONSIBLE_LABELS, d.EXCEPTION_LABELS,
+                d.FLAG_LABELS, d.ROLE_LABELS):
+    for _code, _label in _labels.items():
+        _CODE_LABELS.setdefault(str(_code.value), _label)
+_ENUM_FIELDS = frozenset({"innsatsgruppe", "hovedmal", "channel", "status", "category", "responsible", "kind", "flag"})
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    at: dt.datetime
+    actor: str
+    what: str
+    field: str
+    old: str
+    new: str
+    order: int  # position in the input (newest first) — the tie-breaker for equal times
+
+
+def show_value(field: str, value: Any) -> str:
+    """A stored value as the user reads it: codes as NAV's labels, dates as dd.mm.åååå, the
+    fødselsnummer masked."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Ja" if value else "Nei"
+    if field == "fnr" and isinstance(value, str) and value.isdigit():
+        return d.mask_fnr(value)
+    if field in _ENUM_FIELDS and isinstance(value, str):
+        return _CODE_LABELS.get(value, value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+        except ValueError:
+            return value
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def rows_for(entries: Sequence[AuditEntry]) -> list[HistoryRow]:
+    rows: list[HistoryRow] = []
+    for entry in entries:
+        what = f"{ENTITY_LABELS.get(entry.entity, entry.entity)}"
+        if entry.entity_key and entry.entity not in ("case",):
+            what += f" {entry.entity_key}"
+        what += f" ({ACTION_LABELS.get(entry.action, entry.action)})"
+        fields = sorted(entry.changes.items()) or [("", (None, None))]
+        for field, (old, new) in fields:
+            rows.append(HistoryRow(at=entry.at, actor=entry.actor, what=what,
+                                   field=FIELD_LABELS.get(field, field), old=show_value(field, old),
+                                   new=show_value(field, new), order=len(rows)))
+    return rows
+
+
+class HistoryModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[HistoryRow] = []
+
+    def set_entries(self, entries: Sequence[AuditEntry]) -> None:
+        self.beginResetModel()
+        self._rows = rows_for(entries)
+        self.endResetModel()
+
+    def row(self, row: int) -> HistoryRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (r.at.strftime("%d.%m.%Y %H:%M"), r.actor, r.what, r.field, r.old, r.new)[col]
+        if role == Qt.ItemDataRole.UserRole:
+            # Sort key: time sorts by time, newest-first ties keep their order.
+            return (r.at.isoformat(), -r.order) if col == 0 else (r.actor, r.what, r.field, r.old, r.new)[col - 1].lower()
+        return None
+
+
+class HistoryProxy(QSortFilterProxyModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)  # the filter looks at every column
+
+    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802
+        a, b = left.data(Qt.ItemDataRole.UserRole), right.data(Qt.ItemDataRole.UserRole)
+        return bool(a < b) if a is not None and b is not None else False
+
+
+class HistoryTab(QWidget):
+    """The «Historikk» tab: ``set_entries(AuditService(db).history(ref))``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyTab")
+        self.model = HistoryModel(self)
+        self.proxy = HistoryProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filtrer historikken (hvem, felt, verdi …)")
+        self.filter_edit.setAccessibleName("Filtrer historikken")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+
+        self.view = QTableView()
+        self.view.setAccessibleName("Historikk")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+
+        self.empty_label = QLabel("Ingen endringer registrert for denne saken ennå.")
+        self.empty_label.setObjectName("historyEmpty")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.view)
+        layout.addWidget(self.empty_label)
+        self.set_entries(())
+
+    def set_entries(self, entries: Sequence[AuditEntry]) -> None:
+        self.model.set_entries(entries)
+        self.empty_label.setVisible(self.model.rowCount() == 0)
+        self.view.resizeColumnsToContents()
