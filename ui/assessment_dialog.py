@@ -1,0 +1,108 @@
+"""«Ny vurdering»: a § 14 a assessment (date, innsatsgruppe in NAV's words, hovedmål, note)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from navoppfolging import domain as d
+from navoppfolging.exchange import MAX
+from navoppfolging.ui import theme
+from navoppfolging.ui.tab_common import error_label, from_qdate, length_error, show_error, to_qdate
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentInput:
+    assessment: d.Assessment
+    hovedmal: d.Hovedmal | None
+
+
+class AssessmentDialog(QDialog):
+    def __init__(self, *, today: dt.date, innsatsgruppe: d.Innsatsgruppe | None = None,
+                 hovedmal: d.Hovedmal | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Ny vurdering av innsatsbehov")
+        self.setObjectName("assessmentDialog")
+        self.setMinimumWidth(480)
+        self.date_edit = QDateEdit(to_qdate(today))
+        self.date_edit.setDisplayFormat("dd.MM.yyyy")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setAccessibleName("Vedtaksdato")
+        self.group_combo = QComboBox()
+        self.group_combo.setAccessibleName("Innsatsgruppe")
+        for group, label in d.INNSATSGRUPPE_LABELS.items():
+            self.group_combo.addItem(label, group.value)
+            self.group_combo.setItemData(self.group_combo.count() - 1, d.INNSATSGRUPPE_SHORT[group] + " innsats",
+                                         Qt.ItemDataRole.ToolTipRole)
+        self.group_combo.setCurrentIndex(max(0, self.group_combo.findData((innsatsgruppe or d.Innsatsgruppe.SITUASJONSBESTEMT_INNSATS).value)))
+        self.hovedmal_combo = QComboBox()
+        self.hovedmal_combo.setAccessibleName("Hovedmål")
+        self.hovedmal_combo.addItem("Ikke satt", None)
+        for goal, label in d.HOVEDMAL_LABELS.items():
+            self.hovedmal_combo.addItem(label, goal.value)
+        if hovedmal is not None:
+            self.hovedmal_combo.setCurrentIndex(self.hovedmal_combo.findData(hovedmal.value))
+        self.note_edit = QPlainTextEdit("§ 14 a-vedtak")
+        self.note_edit.setAccessibleName("Notat")
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setFixedHeight(80)
+        self.note_error = error_label()
+        form = QFormLayout()
+        form.addRow("&Dato:", self.date_edit)
+        form.addRow("&Innsatsgruppe:", self.group_combo)
+        form.addRow("&Hovedmål:", self.hovedmal_combo)
+        form.addRow("&Notat:", self.note_edit)
+        form.addRow("", self.note_error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Lagre vurdering")
+        theme.set_variant(self.ok_button, "primary")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.note_edit.textChanged.connect(self._validate)
+        self._validate()
+        self.date_edit.setFocus()
+
+    def _validate(self) -> None:
+        message = length_error(self.note_edit.toPlainText(), MAX["note"], "Notatet")
+        show_error(self.note_error, message)
+        theme.set_invalid(self.note_edit, message is not None)
+        self.ok_button.setEnabled(message is None)
+
+    def accept(self) -> None:
+        if self.ok_button.isEnabled():
+            super().accept()
+
+    def value(self) -> AssessmentInput:
+        goal = self.hovedmal_combo.currentData()
+        return AssessmentInput(
+            assessment=d.Assessment(date=from_qdate(self.date_edit.date()),
+                                    innsatsgruppe=d.Innsatsgruppe(self.group_combo.currentData()),
+                                    note=self.note_edit.toPlainText().strip() or None),
+            hovedmal=d.Hovedmal(goal) if goal else None,
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, *, today: dt.date, innsatsgruppe: d.Innsatsgruppe | None = None,
+            hovedmal: d.Hovedmal | None = None) -> AssessmentInput | None:
+        dialog = cls(today=today, innsatsgruppe=innsatsgruppe, hovedmal=hovedmal, parent=parent)
+        try:
+            return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()

@@ -1,0 +1,115 @@
+"""*Vurderinger*: the § 14 a history — date, innsatsgruppe in NAV's words, hovedmål, note —
+newest first, and «Ny vurdering».
+
+Hovedmål is stored once per case (the exchange format has no hovedmål per assessment), so the
+table shows it on the assessment in force and says so on the older rows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from navoppfolging import domain as d
+from navoppfolging.rules.facts import latest_assessment
+from navoppfolging.ui import theme
+from navoppfolging.ui.assessment_dialog import AssessmentDialog
+from navoppfolging.ui.state import AppState
+from navoppfolging.ui.tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableView, fmt_date
+
+# An assessment has no id: its position in the case's list is its identity.
+Row = tuple[int, d.Assessment]
+
+
+class AssessmentsModel(ItemTableModel[Row]):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.current_position: int | None = None
+        self.hovedmal: d.Hovedmal | None = None
+
+        def goal(r: Row) -> str:
+            if r[0] == self.current_position:
+                return d.HOVEDMAL_LABELS[self.hovedmal] if self.hovedmal else "Ikke satt"
+            return "–"
+
+        def goal_tip(r: Row) -> str:
+            return "" if r[0] == self.current_position else "Hovedmål lagres bare for vurderingen som gjelder nå."
+
+        columns = [
+            Column[Row]("Dato", lambda r: fmt_date(r[1].date), sort=lambda r: (r[1].date.isoformat(), r[0])),
+            Column[Row]("Innsatsgruppe", lambda r: d.INNSATSGRUPPE_LABELS[r[1].innsatsgruppe],
+                        tooltip=lambda r: f"{d.INNSATSGRUPPE_SHORT[r[1].innsatsgruppe]} innsats"),
+            Column[Row]("Hovedmål", goal, tooltip=goal_tip),
+            Column[Row]("Gjelder", lambda r: "Gjelder nå" if r[0] == self.current_position else ""),
+            Column[Row]("Notat", lambda r: " ".join((r[1].note or "").split()), tooltip=lambda r: r[1].note or ""),
+        ]
+        super().__init__(columns, key=lambda r: r, parent=parent)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if role == Qt.ItemDataRole.FontRole and index.isValid() and index.row() < self.rowCount():
+            if self.item(index.row())[0] == self.current_position:
+                font = QFont()
+                font.setBold(True)
+                return font
+        return super().data(index, role)
+
+
+class AssessmentsTab(QWidget):
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("assessmentsTab")
+        self.state = state
+        self.case: d.Case | None = None
+        self.model = AssessmentsModel(self)
+        self.proxy = ItemSortProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = ItemTableView("Vurderinger av innsatsbehov (§ 14 a)", self)
+        self.table.setModel(self.proxy)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        header = self.table.horizontalHeader()
+        for col, width in enumerate((100, 290, 250, 100)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.add_button = QPushButton(theme.icon(theme.ACTION_ICONS["register_assessment"], theme.TEXT_ON_ACTION),
+                                      "Ny vurdering")
+        theme.set_variant(self.add_button, "primary")
+        self.add_button.clicked.connect(self.add_assessment)
+        self.current_label = QLabel()
+        self.current_label.setWordWrap(True)
+        bar = QHBoxLayout()
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.current_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+    def set_case(self, case: d.Case | None) -> None:
+        self.case = case
+        rows = list(enumerate(case.assessments)) if case else []
+        latest = latest_assessment(case, self.state.as_of) if case else None
+        # The assessment in force: the latest dated on or before as-of (ties: the one listed last).
+        position = None
+        if case is not None and latest is not None:
+            position = max(i for i, a in enumerate(case.assessments) if a is latest or a == latest)
+        self.model.current_position = position
+        self.model.hovedmal = case.hovedmal if case else None
+        self.model.set_items(rows)
+        if latest is not None and case is not None:
+            goal = d.HOVEDMAL_LABELS[case.hovedmal] if case.hovedmal else "ikke satt"
+            self.current_label.setText(
+                f"Gjelder nå: <b>{d.INNSATSGRUPPE_LABELS[latest.innsatsgruppe]}</b> "
+                f"(fra {fmt_date(latest.date)}), hovedmål: <b>{goal}</b>")
+        else:
+            self.current_label.setText("Ingen vurdering av innsatsbehov er registrert.")
+        self.add_button.setEnabled(case is not None)
+
+    def add_assessment(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        latest = latest_assessment(case, self.state.as_of)
+        value = AssessmentDialog.ask(self, today=self.state.as_of,
+                                     innsatsgruppe=latest.innsatsgruppe if latest else None, hovedmal=case.hovedmal)
+        if value is None:
+            return
+        self.state.write(self, lambda: self.state.cases.add_assessment(
+            case.ref, expected_version=case.version, assessment=value.assessment, hovedmal=value.hovedmal), ref=case.ref)

@@ -1,0 +1,311 @@
+"""Pieces the case view's tabs share: a generic table model over frozen domain items, a table
+view with the keyboard the advisors expect (Enter opens, Del deletes), an optional-date field
+with inline validation, Aksel tags, and date helpers (dd.mm.yyyy everywhere).
+
+Models here hold domain objects only, never widgets; writes are done by the tabs through
+``AppState.write``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLayout, QLineEdit, QTableView, QWidget
+
+from navoppfolging.dates import fmt
+from navoppfolging.ui import theme
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+
+# Custom roles: the domain object of a row, and a value that sorts correctly (dates as ISO).
+ItemRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+
+def fmt_date(day: dt.date | None) -> str:
+    return fmt(day) if day else ""
+
+
+def fmt_time(t: dt.time | None) -> str:
+    return t.strftime("%H:%M") if t else ""
+
+
+def to_qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
+
+
+def parse_date(text: str) -> dt.date:
+    """dd.mm.yyyy (also d.m.yyyy, and ISO yyyy-mm-dd pasted from elsewhere); ValueError otherwise."""
+    text = text.strip()
+    if len(text) == 10 and text[4] == "-":
+        return dt.date.fromisoformat(text)
+    parts = text.split(".")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        raise ValueError(text)
+    return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+
+
+def sort_date(day: dt.date | None) -> str:
+    # Empty dates sort first; ISO strings sort like dates.
+    return day.isoformat() if day else ""
+
+
+# Not slotted: ``Column[T](...)`` sets ``__orig_class__``, which a slotted frozen class refuses.
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    """One column of a :class:`ItemTableModel`: header, displayed text and sort value."""
+
+    header: str
+    text: Callable[[T], str]
+    sort: Callable[[T], Any] | None = None
+    tooltip: Callable[[T], str] | None = None
+    decoration: Callable[[T], Any] | None = None
+    background: Callable[[T], QColor | None] | None = None
+    foreground: Callable[[T], QColor | None] | None = None
+
+
+class ItemTableModel(QAbstractTableModel, Generic[T]):
+    """Rows of frozen domain items. ``set_items`` keeps selections and open editors when only
+    values changed (same keys in the same order) and resets otherwise: after a write the
+    whole case comes back from the service, and most writes change one value."""
+
+    def __init__(self, columns: Sequence[Column[T]], key: Callable[[T], Hashable], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._key = key
+        self._items: list[T] = []
+
+    # --- data ----------------------------------------------------------------------------------
+
+    def set_items(self, items: Sequence[T]) -> None:
+        new = list(items)
+        if [self._key(x) for x in new] == [self._key(x) for x in self._items]:
+            if new != self._items:
+                self._items = new
+                if new:
+                    self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(self._columns) - 1))
+            return
+        self.beginResetModel()
+        self._items = new
+        self.endResetModel()
+
+    def items(self) -> list[T]:
+        return list(self._items)
+
+    def item(self, row: int) -> T:
+        return self._items[row]
+
+    def row_of(self, key: Hashable) -> int:
+        for row, x in enumerate(self._items):
+            if self._key(x) == key:
+                return row
+        return -1
+
+    # --- Qt model API --------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._columns):
+            return self._columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items) or not 0 <= index.column() < len(self._columns):
+            return None
+        item = self._items[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(item)
+        if role == ItemRole:
+            return item
+        if role == SortRole:
+            return column.sort(item) if column.sort else column.text(item)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip(item) or None
+        if role == Qt.ItemDataRole.DecorationRole and column.decoration:
+            return column.decoration(item)
+        if role == Qt.ItemDataRole.BackgroundRole and column.background:
+            return column.background(item)
+        if role == Qt.ItemDataRole.ForegroundRole and column.foreground:
+            return column.foreground(item)
+        return None
+
+
+class ItemSortProxyModel(QSortFilterProxyModel):
+    """Sorts on :data:`SortRole` so dates sort as dates, not as dd.mm.yyyy text."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SortRole)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+
+class ItemTableView(QTableView):
+    """A read-mostly table: whole rows selected, Enter opens (``activated``), Del asks to
+    delete (``delete_requested``), sortable headers, no row numbers."""
+
+    delete_requested = Signal()
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(accessible_name)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)  # Tab leaves the table, as in a form
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(30)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Delete and self.state() != QAbstractItemView.State.EditingState:
+            if self.currentIndex().isValid():
+                self.delete_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def current_item(self) -> Any:
+        index = self.currentIndex()
+        if not index.isValid():
+            rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+            if not rows:
+                return None
+            index = rows[0]
+        return index.data(ItemRole)
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.model().rowCount():
+            self.setCurrentIndex(self.model().index(row, 0))
+            self.selectRow(row)
+
+
+class DateField(QLineEdit):
+    """An optional date typed as dd.mm.yyyy; empty means «not set». Marked invalid inline
+    (Aksel's red border) while the text is not a date."""
+
+    validity_changed = Signal(bool)
+
+    def __init__(self, accessible_name: str, *, required: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(accessible_name)
+        self.setPlaceholderText("dd.mm.åååå")
+        self.setMaximumWidth(140)
+        self._required = required
+        self._valid = True
+        self.textChanged.connect(self._check)
+
+    def set_date(self, day: dt.date | None) -> None:
+        self.setText(fmt_date(day))
+        self._check()
+
+    def date(self) -> dt.date | None:
+        """The date, or None when empty. Raises ValueError when the text is not a date."""
+        text = self.text().strip()
+        if not text:
+            if self._required:
+                raise ValueError("påkrevd")
+            return None
+        return parse_date(text)
+
+    def error(self) -> str | None:
+        text = self.text().strip()
+        if not text:
+            return "Datoen må fylles ut." if self._required else None
+        try:
+            parse_date(text)
+        except ValueError:
+            return "Skriv datoen som dd.mm.åååå."
+        return None
+
+    def is_valid(self) -> bool:
+        return self.error() is None
+
+    def _check(self) -> None:
+        valid = self.is_valid()
+        theme.set_invalid(self, not valid)
+        self.setToolTip(self.error() or "")
+        if valid != self._valid:
+            self._valid = valid
+            self.validity_changed.emit(valid)
+
+
+def tag(text: str, kind: str, *, tooltip: str = "") -> QLabel:
+    """An Aksel tag: small, rounded, tinted by ``kind`` (a key of ``theme.STATUS_COLORS``)."""
+    label = QLabel(text)
+    style_tag(label, kind)
+    if tooltip:
+        label.setToolTip(tooltip)
+    label.setAccessibleName(text)
+    return label
+
+
+def style_tag(label: QLabel, kind: str) -> None:
+    c = theme.STATUS_COLORS[kind]
+    label.setStyleSheet(
+        f"QLabel {{ background: {c.background}; color: {c.foreground}; border: 1px solid {c.border};"
+        f" border-radius: {theme.RADIUS_SMALL}px; padding: 1px 8px; font-weight: 600; }}"
+    )
+
+
+def error_label() -> QLabel:
+    """The red line under a field that says what is wrong (empty when nothing is)."""
+    label = QLabel()
+    label.setStyleSheet(f"QLabel {{ color: {theme.DANGER_TEXT}; }}")
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def show_error(label: QLabel, message: str | None) -> None:
+    label.setText(message or "")
+    label.setVisible(bool(message))
+
+
+def length_error(text: str, limit: int, what: str) -> str | None:
+    if len(text) > limit:
+        return f"{what} kan ha høyst {limit} tegn (nå {len(text)})."
+    return None
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every widget in ``layout`` now: a widget only taken out of a layout
+    stays visible at its old place until the event loop deletes it."""
+    while layout.count():
+        item = layout.takeAt(0)
+        w = item.widget()
+        if w is not None:
+            w.hide()
+            w.setParent(None)
+            w.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
