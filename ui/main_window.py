@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from navoppfolging.errors import NavOppfolgingError
+from navoppfolging.errors import NavOppfolgingError, ValidationError
 from navoppfolging.rules.facts import fmt
 from navoppfolging.ui import messages, theme
 from navoppfolging.ui.about_dialog import LATEST_LETTER_YEAR, AboutDialog
@@ -77,6 +78,19 @@ COLUMN_WIDTHS: dict[Column, int] = {
     Column.LAST_MEETING: 98, Column.LAST_CONTACT: 110, Column.NEXT_MEETING: 100,
     Column.NEXT_DUE: 255, Column.FLAGS: 130,
 }
+
+
+def _failure_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "Filen har feil, og ingenting er lagret. Rett opp dette:"
+    if isinstance(exc, NavOppfolgingError):
+        return str(exc)
+    log.error("bakgrunnsjobb feilet: %s", type(exc).__name__)
+    return f"Uventet feil ({type(exc).__name__})."
+
+
+def _failure_details(exc: Exception) -> list[str]:
+    return [str(p) for p in exc.problems] if isinstance(exc, ValidationError) else []
 
 
 class FlowLayout(QLayout):
@@ -182,6 +196,8 @@ class MainWindow(QMainWindow):
         self._case_view: Any = None
         self._menus: dict[str, QMenu] = {}
         self.last_refresh_ms = 0.0
+        # Background jobs (and their signal objects) must outlive the worker thread's emit.
+        self._jobs: list[Any] = []
 
         self._build_actions()
         self._build_menus()
@@ -216,9 +232,12 @@ class MainWindow(QMainWindow):
         self._fit_headers()
         self._on_as_of_changed(state.as_of)
         self.restore_settings()
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        if self.proxy.rowCount():
-            self.table.selectRow(0)
+        if self.stack.currentWidget() is self.list_page:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.proxy.rowCount():
+                self.table.selectRow(0)
+        else:
+            self.demo_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _default_size(self) -> None:
         # Nine columns and the due list want about 1800 px; smaller screens get what they have
@@ -351,13 +370,6 @@ class MainWindow(QMainWindow):
         bar.setIconSize(QSize(20, 20))
         self.addToolBar(bar)
         self.toolbar = bar
-        bar.addActions([self.act_new_case, self.act_register_contact, self.act_print_plan])
-        bar.addSeparator()
-        self._toolbar_tail = bar.addSeparator()
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-
         self.as_of_label = QLabel("Vis frister &per")
         self.as_of_label.setObjectName("asOfLabel")
         self.as_of_edit = QDateEdit()
@@ -384,7 +396,12 @@ class MainWindow(QMainWindow):
         row.addWidget(self.as_of_edit)
         row.addWidget(self.as_of_note)
         row.addWidget(self.today_button)
+        # The date comes first: a shifted date must stay visible however narrow the window is
+        # (what does not fit in a toolbar goes into its overflow menu, from the right).
         bar.addWidget(box)
+        bar.addSeparator()
+        bar.addActions([self.act_new_case, self.act_register_contact, self.act_print_plan])
+        self._toolbar_tail = bar.addSeparator()
 
     def _build_list_page(self) -> None:
         self.model = PortfolioModel(self)
@@ -438,7 +455,7 @@ class MainWindow(QMainWindow):
             self.table.setColumnWidth(column, width)
         self.table.sortByColumn(Column.NEXT_DUE, Qt.SortOrder.AscendingOrder)
         self.table.activated.connect(self._on_activated)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_case_actions())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_case_actions())
 
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
@@ -670,8 +687,7 @@ class MainWindow(QMainWindow):
     def show_list(self) -> None:
         has_any = bool(self.state.case_list(include_closed=True))
         self.stack.setCurrentWidget(self.list_page if has_any else self.empty_page)
-        if has_any:
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        (self.table if has_any else self.demo_button).setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_case_actions()
 
     def showing_case(self) -> bool:
@@ -752,7 +768,7 @@ class MainWindow(QMainWindow):
             portfolio = read_file(Path(path), known_advisors=portfolio_service.advisor_idents())
             return portfolio_service.import_portfolio(portfolio)
 
-        run_in_background(self, work, label="Importerer porteføljefilen…", on_done=self._after_import)
+        self._start(work, "Importerer porteføljefilen…", self._after_import)
 
     def load_demo(self) -> None:
         portfolio_service = self.state.portfolio
@@ -763,7 +779,25 @@ class MainWindow(QMainWindow):
 
             return portfolio_service.import_portfolio(generate(today))
 
-        run_in_background(self, work, label="Laster inn demo-porteføljen…", on_done=self._after_import)
+        self._start(work, "Laster inn demo-porteføljen…", self._after_import)
+
+    def _start(self, work: Callable[[], Any], label: str, on_done: Callable[[Any], None]) -> None:
+        holder: list[Any] = []
+
+        def finished(result: Any) -> None:
+            self._forget(holder)
+            on_done(result)
+
+        def failed(exc: Exception) -> None:
+            self._forget(holder)
+            messages.show_error(self, "Det gikk ikke", _failure_text(exc), _failure_details(exc))
+
+        holder.append(run_in_background(self, work, label=label, on_done=finished, on_failed=failed))
+        self._jobs.append(holder[0])
+
+    def _forget(self, holder: list[Any]) -> None:
+        if holder and holder[0] in self._jobs:
+            self._jobs.remove(holder[0])
 
     def _after_import(self, summary: Any) -> None:
         self.state.reload()
@@ -787,7 +821,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Porteføljen er eksportert til {written}.", 8000)
             self.export_finished.emit(written)
 
-        run_in_background(self, work, label="Eksporterer porteføljen…", on_done=done)
+        self._start(work, "Eksporterer porteføljen…", done)
 
     # --- remembering the layout ------------------------------------------------------------
 
