@@ -78,7 +78,12 @@ def restore(db: Database, file: Path) -> Path | None:
     if problems:
         raise ValidationError([Problem(str(file), p) for p in problems])
     safety = db.backup_file(reason="for-gjenoppretting", prune=False)
-    src = crypto.connect_raw(file, key)
+    if key is None:
+        import sqlite3
+
+        src = sqlite3.connect(file)  # the backup API needs both ends from the same driver
+    else:
+        src = crypto.connect_raw(file, key)
     raw = db.engine.raw_connection()
     try:
         # Through the backup API into the live file: WAL and locks are handled by SQLite, and

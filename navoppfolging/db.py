@@ -248,7 +248,8 @@ class Database:
             return None
         return self.backup_dir or path.parent / "backups"
 
-    def backup_file(self, *, reason: str, keep: int | None = None, prune: bool = True) -> Path | None:
+    def backup_file(self, *, reason: str, keep: int | None = None, prune: bool = True,
+                    now: dt.datetime | None = None) -> Path | None:
         """Copy the SQLite file (consistently, through SQLite's backup API) to a timestamped file,
         encrypted with the database's own key; then keep only the newest ``keep`` (the local
         setting ``backup.keep``, default 10)."""
@@ -257,7 +258,7 @@ class Database:
         if path is None or target_dir is None or not path.exists():
             return None
         target_dir.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
         target = target_dir / f"{path.stem}-{stamp}-{reason}{path.suffix or '.db'}"
         partial = target.with_name(target.name + ".part")
         raw = self.engine.raw_connection()
@@ -317,10 +318,10 @@ class Database:
         path = self.file
         if path is None:
             return None
-        day = (today or dt.date.today()).strftime("%Y%m%d")
-        if any(p.name.startswith(f"{path.stem}-{day}-") for p in self.backups()):
+        day = today or dt.date.today()
+        if any(p.name.startswith(f"{path.stem}-{day:%Y%m%d}-") for p in self.backups()):
             return None
-        return self.backup_file(reason="daglig")
+        return self.backup_file(reason="daglig", now=dt.datetime.combine(day, dt.datetime.now().time()))
 
 
 def _probe(url: URL) -> None:
