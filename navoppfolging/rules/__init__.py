@@ -12,12 +12,13 @@ Rule parameters, titles and citations are data (``resources/rulesets/*.json``), 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter
 from collections.abc import Iterable
 
 from navoppfolging.domain import AdvisorIdent, Case, Innsatsgruppe, Portfolio
 from navoppfolging.errors import ValidationError
-from navoppfolging.rules.engine import compile_ruleset, evaluate_cases, item_sort_key
+from navoppfolging.rules.engine import compile_ruleset, evaluate_cases, sort_key
 from navoppfolging.rules.facts import age_at
 from navoppfolging.rules.model import (
     STATUS_LABELS,
@@ -85,8 +86,16 @@ def evaluate(
     ruleset = ruleset_for(as_of, registry)
     compiled = compile_ruleset(ruleset)
     case_iter: Iterable[Case] = (cases,) if isinstance(cases, Case) else cases
-    items, flags = evaluate_cases(case_iter, as_of, compiled, settings or _NO_SETTINGS)
-    items.sort(key=item_sort_key)
+    # The cyclic garbage collector would scan the whole (large, acyclic) portfolio again and
+    # again while hundreds of thousands of items are created; pause it for the evaluation.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        items, flags = evaluate_cases(case_iter, as_of, compiled, settings or _NO_SETTINGS)
+        items.sort(key=sort_key)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     order = compiled.flag_order
     flags.sort(key=lambda f: (f.case, order.get(f.flag, 0)))
     return Evaluation(as_of=as_of, ruleset=ruleset, items=tuple(items), flags=tuple(flags))

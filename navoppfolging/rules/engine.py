@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from navoppfolging.domain import (
     ACTIVITY_STATUS_LABELS,
@@ -23,7 +24,8 @@ from navoppfolging.domain import (
     ItemId,
     RecordedException,
 )
-from navoppfolging.rules.facts import add_months, age_at, birthday, fmt
+from navoppfolging.rules.facts import add_months, age_at, birthday
+from navoppfolging.rules.facts import fmt as _fmt
 from navoppfolging.rules.model import (
     DueItem,
     FlagItem,
@@ -157,10 +159,29 @@ def evaluate_cases(
         f"Lokal innstilling: tolk bestilles {interp_days} dager før møtet" if interpreter is not None else None
     )
     as_of_ord = as_of.toordinal()
+    # Portfolios share few distinct dates: format each once per evaluation (strftime-free, cached).
+    fmt_cache: dict[dt.date, str] = {}
+
+    def fmt(day: dt.date) -> str:
+        text = fmt_cache.get(day)
+        if text is None:
+            text = fmt_cache[day] = _fmt(day)
+        return text
+
+    # Parameter texts, once per evaluation rather than once per item.
+    offer_w = _weeks(ug_offer.days or 0) if ug_offer is not None else ""
+    standard_w = _weeks(ug_standard.days or 0) if ug_standard is not None else ""
+    dp_w = _weeks(dp26.days or 0) if dp26 is not None else ""
+    aap_w = _weeks(aap_activity.days or 0) if aap_activity is not None else ""
+    aap_names = ", ".join(sorted(c.lower() for c in aap_activity.categories)) if aap_activity is not None else ""
+    application_w = _weeks(aap_application.days or 0) if aap_application is not None else ""
+    sick_w = _weeks(sick.days or 0) if sick is not None else ""
 
     items: list[DueItem] = []
     flags: list[FlagItem] = []
     add = items.append
+    # DueItem is a NamedTuple: building it through tuple.__new__ skips the generated __new__.
+    new_item = tuple.__new__
 
     def item(
         case: Case, rule: RuleDef, due: dt.date, explanation: str,
@@ -169,8 +190,8 @@ def evaluate_cases(
     ) -> None:
         left = due.toordinal() - as_of_ord
         status = _OVERDUE if left < 0 else (_DUE_SOON if left <= soon else _UPCOMING)
-        add(DueItem(case.ref, rule.id, due, status, rule.title, explanation, rule.source,
-                    rule.satisfied_by, activity, contact, exceptions, rule.letter_rule, local))
+        add(new_item(DueItem, (case.ref, rule.id, due, status, rule.title, explanation, rule.source,
+                               rule.satisfied_by, activity, contact, exceptions, rule.letter_rule, local)))
 
     for case in cases:
         closed = case.closed_on
@@ -215,7 +236,7 @@ def evaluate_cases(
             if offered is None or offered > as_of:
                 due = reg + dt.timedelta(days=ug_offer.days or 0)
                 item(case, ug_offer, due,
-                     f"Registrert {fmt(reg)} + {_weeks(ug_offer.days or 0)} = {fmt(due)}; tilbud om oppfølging er ikke registrert.",
+                     f"Registrert {fmt(reg)} + {offer_w} = {fmt(due)}; tilbud om oppfølging er ikke registrert.",
                      _related(ug_offer, exceptions) if exceptions else ())
 
         # UG-STANDARD-REASSESS-8W
@@ -226,7 +247,7 @@ def evaluate_cases(
                 last_assessed is not None and last_assessed >= due
             ):
                 item(case, ug_standard, due,
-                     f"Registrert {fmt(reg)} + {_weeks(ug_standard.days or 0)} = {fmt(due)}; standard innsats, "
+                     f"Registrert {fmt(reg)} + {standard_w} = {fmt(due)}; standard innsats, "
                      "ikke i arbeid, utdanning, tiltak eller egen aktivitet, og ingen ny vurdering av bistandsbehovet.",
                      _related(ug_standard, exceptions) if exceptions else ())
 
@@ -267,7 +288,7 @@ def evaluate_cases(
                 due = dp_end - dt.timedelta(days=dp26.days or 0)
                 if last_contact is None or last_contact < due:
                     item(case, dp26, due,
-                         f"Dagpenger slutter {fmt(dp_end)} − {_weeks(dp26.days or 0)} = {fmt(due)}; "
+                         f"Dagpenger slutter {fmt(dp_end)} − {dp_w} = {fmt(due)}; "
                          f"ingen gjennomført kontakt fra {fmt(due)}.",
                          _related(dp26, exceptions, due - _DAY) if exceptions else ())
 
@@ -278,10 +299,9 @@ def evaluate_cases(
             if start is not None and start <= as_of and (aap.end is None or as_of <= aap.end):
                 if not active_categories or active_categories.isdisjoint(aap_activity.categories):
                     due = start + dt.timedelta(days=aap_activity.days or 0)
-                    names = ", ".join(sorted(c.lower() for c in aap_activity.categories))
                     item(case, aap_activity, due,
-                         f"AAP fra {fmt(start)} + {_weeks(aap_activity.days or 0)} = {fmt(due)}; ingen aktivitet "
-                         f"({names}) som gjennomføres eller er fullført.",
+                         f"AAP fra {fmt(start)} + {aap_w} = {fmt(due)}; ingen aktivitet "
+                         f"({aap_names}) som gjennomføres eller er fullført.",
                          _related(aap_activity, exceptions) if exceptions else ())
 
         # AAP-APPLICATION-5W
@@ -292,7 +312,7 @@ def evaluate_cases(
                 if decided is None or decided > as_of:
                     due = applied + dt.timedelta(days=aap_application.days or 0)
                     item(case, aap_application, due,
-                         f"Søkt AAP {fmt(applied)} + {_weeks(aap_application.days or 0)} = {fmt(due)}; vedtak er ikke registrert.",
+                         f"Søkt AAP {fmt(applied)} + {application_w} = {fmt(due)}; vedtak er ikke registrert.",
                          _related(aap_application, exceptions) if exceptions else ())
 
         # AAP-END-INFO (local setting «i god tid»)
@@ -312,7 +332,7 @@ def evaluate_cases(
             if sick_start is not None and sick_start <= as_of and (last_assessed is None or last_assessed < sick_start):
                 due = sick_start + dt.timedelta(days=sick.days or 0)
                 item(case, sick, due,
-                     f"Sykmeldt uten arbeidsgiver fra {fmt(sick_start)} + {_weeks(sick.days or 0)} = {fmt(due)}; "
+                     f"Sykmeldt uten arbeidsgiver fra {fmt(sick_start)} + {sick_w} = {fmt(due)}; "
                      f"ingen § 14 a-vedtak fra {fmt(sick_start)}.",
                      _related(sick, exceptions) if exceptions else ())
 
@@ -380,3 +400,9 @@ def evaluate_cases(
 
 def item_sort_key(item: DueItem) -> tuple[dt.date, str, str, str]:
     return (item.due, item.case, item.rule, item.activity or item.contact or "")
+
+
+# The same order as ``item_sort_key``, computed in C: within one (due, case, rule) the items are
+# either all per-activity (contact None) or all per-contact (activity None), so comparing
+# activity then contact never compares None with a string.
+sort_key = attrgetter("due", "case", "rule", "activity", "contact")

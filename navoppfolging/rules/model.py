@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from navoppfolging.domain import (
     ActivityCategory,
@@ -137,9 +138,13 @@ class Ruleset:
         return self.effective_from <= as_of and (self.effective_to is None or as_of <= self.effective_to)
 
 
-@dataclass(frozen=True, slots=True)
-class DueItem:
-    """One follow-up that is due (or will be): identified by case, rule and activity/contact."""
+class DueItem(NamedTuple):
+    """One follow-up that is due (or will be): identified by case, rule and activity/contact.
+
+    Immutable like the other result types; a ``NamedTuple`` rather than a frozen dataclass
+    because an office evaluation creates hundreds of thousands of them and a tuple is built
+    about ten times faster (the 100,000-case target). Use ``_replace`` to derive a changed copy.
+    """
 
     case: CaseRef
     rule: str
