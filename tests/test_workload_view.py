@@ -1,0 +1,130 @@
+"""«Teamoversikt» and «Overfør saker» (pytest-qt): models pass qtmodeltester, the bar turns red
+over 50, sorting keeps the team row last, exports are written through the buttons, and the
+hand-over dialog shows the over-50 warning before it lets the user confirm."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from navoppfolging.demo import generate
+from navoppfolging.handover import HandoverPreview
+from navoppfolging.rules.facts import in_ug_target_group
+from navoppfolging.ui.handover_dialog import HandoverDialog
+from navoppfolging.ui.workload_view import (
+    SORT_ROLE,
+    UG_COLUMN,
+    WorkloadDialog,
+    WorkloadProxyModel,
+    WorkloadTableModel,
+)
+from navoppfolging.workload import Workload, compute_workload
+from tests.conftest import TODAY
+from tests.team_data import A, B, team_portfolio
+
+
+def _over_cap_workload(as_of: dt.date) -> Workload:
+    base = team_portfolio(as_of)
+    many = generate(as_of, n=200, advisor=A)
+    ug = tuple(c for c in many.cases if in_ug_target_group(c, as_of))[:52]
+    rest = tuple(c for c in base.cases if c.advisor == B)
+    return compute_workload(dataclasses.replace(base, cases=ug + rest), as_of, advisors=[A, B])
+
+
+def test_models_pass_qtmodeltester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = WorkloadTableModel()
+    model.set_workload(_over_cap_workload(TODAY))
+    qtmodeltester.check(model)
+    proxy = WorkloadProxyModel()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+
+
+def test_sorting_keeps_team_row_last(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = WorkloadDialog(_over_cap_workload, as_of=TODAY)
+    qtbot.addWidget(dialog)
+    proxy = dialog.proxy
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        dialog.table.sortByColumn(UG_COLUMN, order)
+        last = proxy.rowCount() - 1
+        assert proxy.index(last, 0).data() == "Teamet"
+        values = [proxy.index(r, UG_COLUMN).data(SORT_ROLE) for r in range(last)]
+        assert values == sorted(values, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def test_bar_is_red_over_the_cap(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The painted bar of the advisor with 52 UG cases contains the danger colour; 25 does not."""
+    from navoppfolging.ui import theme
+
+    dialog = WorkloadDialog(_over_cap_workload, as_of=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    image = dialog.table.viewport().grab().toImage()
+    danger = theme.DANGER.lower()
+
+    def row_has(row: int, color: str) -> bool:
+        source_row = next(r for r in range(dialog.proxy.rowCount()) if dialog.proxy.index(r, 0).data() == row)
+        rect = dialog.table.visualRect(dialog.proxy.index(source_row, UG_COLUMN))
+        return any(image.pixelColor(x, rect.center().y()).name() == color for x in range(rect.left(), rect.right()))
+
+    assert row_has(A, danger)  # type: ignore[arg-type]
+    assert not row_has(B, danger)  # type: ignore[arg-type]
+    assert dialog.model.index(0, UG_COLUMN).data(Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_as_of_change_reloads_and_deadlines_shown(qtbot) -> None:  # type: ignore[no-untyped-def]
+    asked: list[dt.date] = []
+
+    def load(as_of: dt.date) -> Workload:
+        asked.append(as_of)
+        return compute_workload(team_portfolio(TODAY), as_of, advisors=[A, B])
+
+    dialog = WorkloadDialog(load, as_of=TODAY)
+    qtbot.addWidget(dialog)
+    assert "QUALITY-REVIEW-YOUTH" in dialog.summary.text() and "150 dager igjen" in dialog.summary.text()
+    dialog.date_edit.setDate(dialog.date_edit.date().addDays(1))
+    assert asked == [TODAY, TODAY + dt.timedelta(days=1)]
+    assert "149 dager igjen" in dialog.summary.text()
+
+
+def test_export_buttons_write_files(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    dialog = WorkloadDialog(_over_cap_workload, as_of=TODAY)
+    qtbot.addWidget(dialog)
+    targets = iter([tmp_path / "t.xlsx", tmp_path / "t.pdf"])
+    monkeypatch.setattr(WorkloadDialog, "ask_save_path", classmethod(lambda cls, *a: next(targets)))
+    qtbot.mouseClick(dialog.excel_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "t.xlsx").stat().st_size > 0
+    assert (tmp_path / "t.pdf").read_bytes().startswith(b"%PDF")
+
+
+def _preview(ident: str) -> HandoverPreview:
+    return HandoverPreview(receiver=ident, cases=3, ug_moving=3, receiver_ug_before=49 if ident == B else 10, cap=50)
+
+
+def test_handover_dialog_warns_before_confirming(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = HandoverDialog(receivers=[("Z990004", "Nina"), (B, "Ola")], preview=_preview, case_count=3)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.ok_button.isEnabled() and not dialog.warning.isVisible()
+    dialog.receiver_box.setCurrentIndex(1)  # Ola: 49 + 3 = 52 > 50
+    assert dialog.warning.isVisible() and "52" in dialog.warning.text() and "PORTFOLIO-CAP-50" in dialog.warning.text()
+    assert not dialog.ok_button.isEnabled()
+    dialog.override.click()  # the real clicked/toggled signals
+    assert dialog.ok_button.isEnabled() and dialog.ok_button.text() == "Overfør likevel"
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.receiver == B
+
+
+def test_handover_dialog_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = HandoverDialog(receivers=[(B, "Ola")], preview=_preview, case_count=1)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.rejected):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
