@@ -83,9 +83,35 @@ def day_month(day: dt.date, relative_to: dt.date | None = None) -> str:
     return text
 
 
+# Years covered by the bundled table resources/holidays/no.json (scripts/gen_holidays.py).
+FIRST_TABLE_YEAR = 2015
+LAST_TABLE_YEAR = 2045
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, dict[str, str]]:
+    import json
+
+    from navoppfolging import resources_path
+
+    path = resources_path() / "holidays" / "no.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 @lru_cache(maxsize=64)
 def holidays_in(year: int) -> dict[dt.date, str]:
-    """Norwegian public holidays of ``year`` with their short bokmål names (cached per year)."""
+    """Norwegian public holidays of ``year`` with their short bokmål names (cached per year).
+
+    Read from the bundled table generated from the ``holidays`` package (importing the package
+    itself loads every country, ≈ 0.25 s — too slow for the window's start); other years ask
+    the package directly."""
+    year_table = _table().get(str(year))
+    if year_table is not None:
+        return {dt.date.fromisoformat(day): name for day, name in year_table.items()}
+    return holidays_from_package(year)
+
+
+def holidays_from_package(year: int) -> dict[dt.date, str]:
     import holidays
 
     try:
