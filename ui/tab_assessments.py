@@ -66,7 +66,7 @@ class AssessmentsTab(QWidget):
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((100, 290, 250, 100)):
+        for col, width in enumerate((110, 340, 270, 100)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.add_button = QPushButton(theme.icon(theme.ACTION_ICONS["register_assessment"], theme.TEXT_ON_ACTION),

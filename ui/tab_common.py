@@ -69,6 +69,22 @@ def sort_date(day: dt.date | None) -> str:
 
 
 # Not slotted: ``Column[T](...)`` sets ``__orig_class__``, which a slotted frozen class refuses.
+def sort_value(value: Any) -> Any:
+    """A value the proxy can compare: Qt cannot order Python tuples, so a tuple becomes one
+    string whose parts sort like the tuple (numbers zero-padded, booleans as 0/1)."""
+    if not isinstance(value, tuple):
+        return value
+    parts = []
+    for part in value:
+        if isinstance(part, bool):
+            parts.append("1" if part else "0")
+        elif isinstance(part, int):
+            parts.append(f"{part:012d}")
+        else:
+            parts.append(str(part))
+    return "\x1f".join(parts)
+
+
 @dataclass(frozen=True)
 class Column(Generic[T]):
     """One column of a :class:`ItemTableModel`: header, displayed text and sort value."""
@@ -142,7 +158,7 @@ class ItemTableModel(QAbstractTableModel, Generic[T]):
         if role == ItemRole:
             return item
         if role == SortRole:
-            return column.sort(item) if column.sort else column.text(item)
+            return sort_value(column.sort(item) if column.sort else column.text(item))
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
             return column.tooltip(item) or None
         if role == Qt.ItemDataRole.DecorationRole and column.decoration:

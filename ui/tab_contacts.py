@@ -85,7 +85,7 @@ class ContactsTab(QWidget):
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((100, 60, 140, 200, 95, 220)):
+        for col, width in enumerate((110, 70, 150, 230, 100, 260)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda _i: self.edit_current())

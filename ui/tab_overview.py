@@ -10,6 +10,7 @@ never turns an untouched field back. Nothing is saved while any field is invalid
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -231,15 +232,23 @@ class OverviewTab(QWidget):
 
         # --- Kontaktperson ---------------------------------------------------------------------
         advisor_box = QGroupBox("Fast kontaktperson i NAV")
-        af = QFormLayout(advisor_box)
+        af = QHBoxLayout(advisor_box)
         self.advisor_name = QLabel()
         self.advisor_phone = QLabel()
         self.advisor_email = QLabel()
         for label in (self.advisor_name, self.advisor_phone, self.advisor_email):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        af.addRow("Veileder:", self.advisor_name)
-        af.addRow("Telefon:", self.advisor_phone)
-        af.addRow("E-post:", self.advisor_email)
+        self.advisor_name.setAccessibleName("Veileder")
+        self.advisor_phone.setAccessibleName("Veileders telefon")
+        self.advisor_email.setAccessibleName("Veileders e-post")
+        af.addWidget(self.advisor_name)
+        af.addSpacing(16)
+        af.addWidget(QLabel("Telefon:"))
+        af.addWidget(self.advisor_phone)
+        af.addSpacing(16)
+        af.addWidget(QLabel("E-post:"))
+        af.addWidget(self.advisor_email)
+        af.addStretch(1)
 
         # --- Eksterne kontakter ----------------------------------------------------------------
         external_box = QGroupBox("Eksterne kontakter")
@@ -285,8 +294,11 @@ class OverviewTab(QWidget):
         bar.addWidget(self.revert_button)
         bar.addWidget(self.save_state, 1)
 
+        for form in (pf, ff, bf):
+            form.setVerticalSpacing(4)
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(8)
         # «Mitt mål» across the top: it is the young person's own words and what the plan is for.
         left_bottom = QVBoxLayout()
         left_bottom.setSpacing(10)
@@ -504,7 +516,7 @@ class OverviewTab(QWidget):
         if case is not None:
             self.age_label.setText(f"{_age(case, self.state.as_of)} år")
             advisor = self.state.advisor(case.advisor)
-            self.advisor_name.setText(advisor.name if advisor else case.advisor)
+            self.advisor_name.setText(f"<b>{html.escape(advisor.name if advisor else case.advisor)}</b>")
             self.advisor_phone.setText((advisor.phone or "–") if advisor else "–")
             self.advisor_email.setText((advisor.email or "–") if advisor else "–")
             self.external_model.set_items(case.external_contacts)

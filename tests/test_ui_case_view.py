@@ -1,0 +1,515 @@
+"""The case view driven as an advisor drives it: through keys, clicks, menus and drops, with
+the real services underneath. Every write is checked in the database (a fresh ``CaseService``),
+and the effect on the rule engine's items is checked in the Oppfølging tab."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+
+from navoppfolging import domain as d
+from navoppfolging.services import CaseService
+from navoppfolging.ui import messages
+from navoppfolging.ui.case_view import TAB_IDS, CaseView
+from navoppfolging.ui.contact_dialog import ContactDialog, SummaryDialog
+from navoppfolging.ui.exception_dialog import ExceptionDialog, ExceptionInput
+from navoppfolging.ui.state import AppState
+from navoppfolging.ui.tab_activities import COL_STATUS, ActivityDialog
+from navoppfolging.ui.tab_followup import OfferDialog
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def state(demo_db) -> AppState:  # type: ignore[no-untyped-def]
+    return AppState(demo_db, today=TODAY)
+
+
+@pytest.fixture
+def view(qtbot, state: AppState) -> CaseView:  # type: ignore[no-untyped-def]
+    widget = CaseView(state)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def ref_with(state: AppState, rule: str, extra: Callable[[d.Case], bool] = lambda c: True) -> str:
+    for item in state.evaluation().items:
+        if item.rule == rule and extra(state.case(item.case)):
+            return item.case
+    raise AssertionError(f"the demo portfolio has no case with {rule}")
+
+
+def stored(state: AppState, ref: str) -> d.Case:
+    return CaseService(state.db).get(ref)
+
+
+def rules_shown(view: CaseView) -> list[str]:
+    model = view.followup.model
+    return [model.item(r).rule for r in range(model.rowCount())]
+
+
+def on_next_dialog(qtbot, act: Callable[[QWidget], None]) -> None:  # type: ignore[no-untyped-def]
+    """Run ``act`` on the modal dialog that is about to open (exec() blocks the test)."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, poll)
+            return
+        act(dialog)
+
+    QTimer.singleShot(0, poll)
+
+
+def test_each_tab_renders_for_a_demo_case(view: CaseView, state: AppState) -> None:
+    """A demo case opens with its header, and every tab shows its part of the case."""
+    ref = ref_with(state, "ACTIVITY-EXPIRED")
+    case = state.case(ref)
+    view.show_case(ref)
+    assert view.current_ref == ref
+    assert view.header.name_label.text() == case.name
+    assert ref in view.header.facts_label.text()
+    assert "Siste møte" in view.header.meetings_label.text()
+    for tab in TAB_IDS:
+        view.show_case(ref, tab)
+        assert view.current_tab() == tab
+        assert not view.grab().isNull()
+    assert view.contacts.model.rowCount() == len(case.contacts)
+    assert view.activities.model.rowCount() == len(case.activities)
+    board_total = sum(c.proxy.rowCount() for c in view.activities.columns.values())
+    assert board_total == len(case.activities)
+    assert view.assessments.model.rowCount() == len(case.assessments)
+    assert view.reminders.model.rowCount() == len(case.reminders)
+    assert rules_shown(view) == [i.rule for i in state.evaluation().items_for(ref)]
+    assert view.history.model.rowCount() > 0  # the import is in the audit trail
+    with pytest.raises(ValueError):
+        view.show_case(ref, "ukjent")
+
+
+def test_ctrl_k_then_enter_registers_a_held_contact(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """Two keystrokes: the window's Ctrl+K opens the prefilled dialog, Enter saves a held
+    oppmøte today; CONTACT-30D moves to today + 30 days."""
+    ref = ref_with(state, "CONTACT-30D")
+    view.show_case(ref, "oppfolging")
+    before = next(i for i in state.evaluation().items_for(ref) if i.rule == "CONTACT-30D")
+    assert before.due != TODAY + dt.timedelta(days=30)
+    # The main window owns Ctrl+K (a window shortcut calling register_contact()); the same
+    # shortcut on the view's own window stands in for it here.
+    QShortcut(QKeySequence("Ctrl+K"), view, view.register_contact)
+    view.activateWindow()
+    qtbot.waitActive(view)
+    view.followup.table.setFocus()
+    seen: dict[str, object] = {}
+
+    def press_enter(dialog: QWidget) -> None:
+        assert isinstance(dialog, ContactDialog)
+        seen["focus"] = dialog.focusWidget()
+        seen["value"] = dialog.value()
+        qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+
+    on_next_dialog(qtbot, press_enter)
+    qtbot.keyClick(view.followup.table, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert seen, "Ctrl+K did not open the dialog"
+    assert seen["focus"] is not None and seen["focus"].accessibleName() == "Dato"  # type: ignore[attr-defined]
+    saved = stored(state, ref)
+    new = [k for k in saved.contacts if k.date == TODAY and k.status is d.ContactStatus.GJENNOMFORT]
+    assert len(new) == 1 and new[0].channel is d.Channel.OPPMOTE
+    after = [view.followup.model.item(r) for r in range(view.followup.model.rowCount())]
+    contact30 = [i for i in after if i.rule == "CONTACT-30D"]
+    assert contact30 and contact30[0].due == TODAY + dt.timedelta(days=30)
+    assert view.contacts.model.rowCount() == len(saved.contacts)
+
+
+def test_planned_meeting_marked_as_held(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """A planned meeting becomes a held one with the summary the advisor typed."""
+    case = next(c for c in state.case_list() if any(k.status is d.ContactStatus.PLANLAGT for k in c.contacts))
+    planned = next(k for k in case.contacts if k.status is d.ContactStatus.PLANLAGT)
+    view.show_case(case.ref, "kontakter")
+    view.contacts.select(planned.id)
+    assert view.contacts.held_button.isEnabled()
+
+    def write_summary(dialog: QWidget) -> None:
+        assert isinstance(dialog, SummaryDialog)
+        qtbot.keyClicks(dialog.summary_edit, "Møtte opp, avtalte praksisplass")
+        dialog.ok_button.click()
+
+    on_next_dialog(qtbot, write_summary)
+    qtbot.mouseClick(view.contacts.held_button, Qt.MouseButton.LeftButton)
+    held = next(k for k in stored(state, case.ref).contacts if k.id == planned.id)
+    assert held.status is d.ContactStatus.GJENNOMFORT
+    assert held.summary == "Møtte opp, avtalte praksisplass"
+    assert held.date == planned.date
+
+
+def test_delete_contact_with_del_asks_first(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Del asks; «Avbryt» keeps the contact, «Slett» removes it."""
+    case = next(c for c in state.case_list() if len(c.contacts) >= 2)
+    view.show_case(case.ref, "kontakter")
+    view.contacts.table.select_row(0)
+    victim = view.contacts.current()
+    answers = iter([False, True])
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: next(answers))
+    view.contacts.table.setFocus()
+    qtbot.keyClick(view.contacts.table, Qt.Key.Key_Delete)
+    assert any(k.id == victim.id for k in stored(state, case.ref).contacts)
+    view.contacts.select(victim.id)
+    qtbot.keyClick(view.contacts.table, Qt.Key.Key_Delete)
+    assert not any(k.id == victim.id for k in stored(state, case.ref).contacts)
+
+
+def test_add_activity_makes_plan_missing_disappear(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """Ny aktivitet through the real dialog: PLAN-MISSING leaves the Oppfølging tab."""
+    ref = ref_with(state, "PLAN-MISSING")
+    view.show_case(ref, "oppfolging")
+    assert "PLAN-MISSING" in rules_shown(view)
+    assert view.followup.select_rule("PLAN-MISSING")
+
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, ActivityDialog)
+        assert not dialog.ok_button.isEnabled()  # no title yet
+        qtbot.keyClicks(dialog.title_edit, "Søke læreplass")
+        dialog.status_combo.setCurrentIndex(dialog.status_combo.findData("GJENNOMFORES"))
+        assert dialog.ok_button.isEnabled()
+        dialog.ok_button.click()
+
+    on_next_dialog(qtbot, fill)
+    # The item's own button («Ny aktivitet») is what the advisor presses.
+    qtbot.mouseClick(view.followup.detail.buttons["add_activity"], Qt.MouseButton.LeftButton)
+    saved = stored(state, ref)
+    assert [a.title for a in saved.activities] == ["Søke læreplass"]
+    assert saved.activities[0].status is d.ActivityStatus.GJENNOMFORES
+    assert "PLAN-MISSING" not in rules_shown(view)
+    assert view.activities.columns[d.ActivityStatus.GJENNOMFORES].proxy.rowCount() == 1
+
+
+def _case_with_activity(state: AppState, status: d.ActivityStatus) -> tuple[d.Case, d.Activity]:
+    for case in state.case_list():
+        for a in case.activities:
+            if a.status is status:
+                return case, a
+    raise AssertionError(status)
+
+
+@pytest.mark.filterwarnings("ignore:Function.*QDrag(Enter|Move)Event:DeprecationWarning")
+def test_drag_a_card_to_another_column_saves_its_status(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """A drop on the Fullført column (a real QDropEvent on its viewport) saves FULLFORT."""
+    case, activity = _case_with_activity(state, d.ActivityStatus.GJENNOMFORES)
+    view.show_case(case.ref, "aktivitetsplan")
+    source = view.activities.columns[d.ActivityStatus.GJENNOMFORES]
+    target = view.activities.columns[d.ActivityStatus.FULLFORT]
+    row = next(r for r in range(source.proxy.rowCount()) if source.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1).id == activity.id)
+    mime = source.proxy.mimeData([source.proxy.index(row, 0)])
+    assert isinstance(mime, QMimeData)
+    viewport = target.view.viewport()
+    pos = QPointF(viewport.width() / 2, viewport.height() - 5)
+    # What QDrag delivers to the column under the mouse: enter, move, drop. (Qt 6 has no QPointF
+    # constructor for the enter/move events yet; PySide flags the QPoint one as deprecated.)
+    for cls in (QDragEnterEvent, QDragMoveEvent):
+        QApplication.sendEvent(viewport, cls(pos.toPoint(), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                                             Qt.KeyboardModifier.NoModifier))
+    drop = QDropEvent(pos, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, drop)
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: next(a for a in stored(state, case.ref).activities if a.id == activity.id).status
+                    is d.ActivityStatus.FULLFORT, timeout=2000)
+    qtbot.waitUntil(lambda: any(target.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1).id == activity.id
+                                for r in range(target.proxy.rowCount())), timeout=2000)
+    assert "Fullført (" in target.heading.text()
+
+
+def test_status_change_from_the_card_menu(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """«Flytt til → Avbrutt» in a card's menu saves the status and moves the card."""
+    case, activity = _case_with_activity(state, d.ActivityStatus.PLANLAGT)
+    view.show_case(case.ref, "aktivitetsplan")
+    view.activities.select(activity.id)
+    menu = view.activities.card_menu()
+    move = next(a for a in menu.actions() if a.menu() is not None).menu()
+    labels = {a.text(): a for a in move.actions()}
+    assert not labels["Planlagt"].isEnabled()  # where it already is
+    labels["Avbrutt"].trigger()
+    assert next(a for a in stored(state, case.ref).activities if a.id == activity.id).status is d.ActivityStatus.AVBRUTT
+    menu.deleteLater()
+
+
+def test_activity_edited_in_place_in_the_table(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """F2 on the status cell opens a combo; choosing Fullført and Enter saves it."""
+    case, activity = _case_with_activity(state, d.ActivityStatus.PLANLAGT)
+    view.show_case(case.ref, "aktivitetsplan")
+    tab = view.activities
+    qtbot.mouseClick(tab.table_button, Qt.MouseButton.LeftButton)
+    assert tab.stack.currentIndex() == 1
+    source_row = tab.model.row_of(activity.id)
+    index = tab.proxy.mapFromSource(tab.model.index(source_row, COL_STATUS))
+    tab.table.setFocus()
+    tab.table.setCurrentIndex(index)
+    qtbot.keyClick(tab.table, Qt.Key.Key_F2)
+    editor = tab.table.findChild(QComboBox)
+    assert editor is not None and editor.accessibleName() == "Status"
+    editor.setCurrentIndex(editor.findData("FULLFORT"))
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # The delegate commits on the next turn of the event loop.
+    qtbot.waitUntil(lambda: next(a for a in stored(state, case.ref).activities if a.id == activity.id).status
+                    is d.ActivityStatus.FULLFORT, timeout=2000)
+    assert tab.model.item(tab.model.row_of(activity.id)).status is d.ActivityStatus.FULLFORT
+
+
+def test_expired_activity_item_jumps_to_the_card(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """ACTIVITY-EXPIRED's «Vis aktiviteten» opens Aktivitetsplan with that card selected;
+    «Marker som fullført» satisfies the item."""
+    ref = ref_with(state, "ACTIVITY-EXPIRED")
+    item = next(i for i in state.evaluation().items_for(ref) if i.rule == "ACTIVITY-EXPIRED")
+    view.show_case(ref, "oppfolging")
+    row = view.followup.model.row_of(item.key)
+    view.followup.table.select_row(view.followup.proxy.mapFromSource(view.followup.model.index(row, 0)).row())
+    assert view.followup.detail.item == item
+    qtbot.mouseClick(view.followup.detail.buttons["show_activity"], Qt.MouseButton.LeftButton)
+    assert view.current_tab() == "aktivitetsplan"
+    assert view.activities.current().id == item.activity
+    view.show_tab("oppfolging")
+    view.followup.table.select_row(view.followup.proxy.mapFromSource(view.followup.model.index(view.followup.model.row_of(item.key), 0)).row())
+    qtbot.mouseClick(view.followup.detail.buttons["complete_activity"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: item.key not in [view.followup.model.item(r).key for r in range(view.followup.model.rowCount())],
+                    timeout=2000)
+
+
+def test_record_offer_removes_ug_offer(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """«Registrer tilbud» with a date: UG-OFFER-8W is satisfied and gone."""
+    ref = ref_with(state, "UG-OFFER-8W")
+    view.show_case(ref, "oppfolging")
+    assert view.followup.select_rule("UG-OFFER-8W")
+    monkeypatch.setattr(OfferDialog, "ask", classmethod(lambda cls, parent, *, today: today - dt.timedelta(days=1)))
+    qtbot.mouseClick(view.followup.detail.buttons["record_offer"], Qt.MouseButton.LeftButton)
+    assert stored(state, ref).follow_up_offered_on == TODAY - dt.timedelta(days=1)
+    assert "UG-OFFER-8W" not in rules_shown(view)
+
+
+def test_record_exception_is_shown_with_the_item_that_stays(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """«Ikke oppnådd kontakt» is shown under CONTACT-30D and in the list; the item stays."""
+    ref = ref_with(state, "CONTACT-30D")
+    view.show_case(ref, "oppfolging")
+    assert view.followup.select_rule("CONTACT-30D")
+    asked: dict[str, object] = {}
+
+    def fake(cls, parent, *, today, kind, about):  # type: ignore[no-untyped-def]
+        asked.update(kind=kind, about=about)
+        return ExceptionInput(date=today, kind=d.ExceptionKind.IKKE_OPPNADD_KONTAKT, note="Ringt 03.06 kl. 10 og 14")
+
+    monkeypatch.setattr(ExceptionDialog, "ask", classmethod(fake))
+    qtbot.mouseClick(view.followup.detail.buttons["record_exception"], Qt.MouseButton.LeftButton)
+    assert asked["kind"] is d.ExceptionKind.IKKE_OPPNADD_KONTAKT
+    assert any(e.note == "Ringt 03.06 kl. 10 og 14" for e in stored(state, ref).exceptions)
+    assert "CONTACT-30D" in rules_shown(view)
+    assert view.followup.detail.item.rule == "CONTACT-30D"
+    assert any(e.note == "Ringt 03.06 kl. 10 og 14" for e in view.followup.detail.item.exceptions)
+    assert "Ringt 03.06 kl. 10 og 14" in view.followup.detail.exceptions.text()
+    assert view.followup.detail.exceptions.isVisibleTo(view.followup)
+    notes = [view.followup.exceptions_model.item(r).note for r in range(view.followup.exceptions_model.rowCount())]
+    assert "Ringt 03.06 kl. 10 og 14" in notes
+
+
+def test_register_assessment_from_the_item(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """LONGTERM-REASSESS-6M's «Registrer vurdering» through the real dialog: the new
+    assessment and hovedmål are saved and the item is satisfied."""
+    ref = ref_with(state, "LONGTERM-REASSESS-6M")
+    view.show_case(ref, "oppfolging")
+    assert view.followup.select_rule("LONGTERM-REASSESS-6M")
+    before = len(stored(state, ref).assessments)
+
+    def fill(dialog: QWidget) -> None:
+        dialog.hovedmal_combo.setCurrentIndex(dialog.hovedmal_combo.findData("OKE_DELTAKELSE"))  # type: ignore[attr-defined]
+        dialog.ok_button.click()  # type: ignore[attr-defined]
+
+    on_next_dialog(qtbot, fill)
+    qtbot.mouseClick(view.followup.detail.buttons["register_assessment"], Qt.MouseButton.LeftButton)
+    saved = stored(state, ref)
+    assert len(saved.assessments) == before + 1 and saved.assessments[-1].date == TODAY
+    assert saved.hovedmal is d.Hovedmal.OKE_DELTAKELSE
+    assert "LONGTERM-REASSESS-6M" not in rules_shown(view)
+    assert view.assessments.model.rowCount() == before + 1
+
+
+def test_reminders_add_done_delete(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ref = state.case_list()[0].ref
+    view.show_case(ref, "huskelapp")
+    from navoppfolging.ui.reminder_dialog import ReminderDialog
+
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, ReminderDialog)
+        assert not dialog.ok_button.isEnabled()
+        qtbot.keyClicks(dialog.text_edit, "Ring OT om skoleplass")
+        dialog.ok_button.click()
+
+    on_next_dialog(qtbot, fill)
+    qtbot.mouseClick(view.reminders.add_button, Qt.MouseButton.LeftButton)
+    reminder = next(h for h in stored(state, ref).reminders if h.text == "Ring OT om skoleplass")
+    assert not reminder.done
+    row = view.reminders.model.row_of(reminder.id)
+    view.reminders.table.select_row(view.reminders.proxy.mapFromSource(view.reminders.model.index(row, 0)).row())
+    qtbot.mouseClick(view.reminders.done_button, Qt.MouseButton.LeftButton)
+    assert next(h for h in stored(state, ref).reminders if h.id == reminder.id).done
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    row = view.reminders.model.row_of(reminder.id)
+    view.reminders.table.select_row(view.reminders.proxy.mapFromSource(view.reminders.model.index(row, 0)).row())
+    qtbot.keyClick(view.reminders.table, Qt.Key.Key_Delete)
+    assert all(h.id != reminder.id for h in stored(state, ref).reminders)
+
+
+def test_overview_saves_changed_fields_and_external_contact(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Typing in Oversikt enables «Lagre endringer»; the save writes what was changed, and an
+    external contact added meanwhile does not drop the other unsaved edit."""
+    case = state.case_list()[1]
+    view.show_case(case.ref, "oversikt")
+    ov = view.overview
+    assert not ov.save_button.isEnabled()
+    ov.email_edit.clear()
+    qtbot.keyClicks(ov.email_edit, "ung@eksempel.no")
+    ov.flag_boxes[d.Flag.KVP].setChecked(True)
+    assert ov.save_button.isEnabled()
+    from navoppfolging.ui.external_contact_dialog import ExternalContactDialog
+
+    monkeypatch.setattr(ExternalContactDialog, "ask", classmethod(
+        lambda cls, parent, *, initial=None: d.ExternalContact(role="OT", name="Line Rådgiver", phone="+47 900 11 222")))
+    qtbot.mouseClick(ov.external_add, Qt.MouseButton.LeftButton)
+    assert ov.email_edit.text() == "ung@eksempel.no"  # the refresh kept the edit
+    qtbot.mouseClick(ov.save_button, Qt.MouseButton.LeftButton)
+    saved = stored(state, case.ref)
+    assert saved.email == "ung@eksempel.no"
+    assert d.Flag.KVP in saved.flags
+    assert saved.external_contacts[-1].name == "Line Rådgiver"
+    assert saved.name == case.name and saved.goal == case.goal
+    assert not ov.save_button.isEnabled()
+
+
+def test_too_long_goal_disables_save_and_writes_nothing(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    case = state.case_list()[0]
+    view.show_case(case.ref, "oversikt")
+    ov = view.overview
+    ov.goal_edit.setPlainText("x" * 501)
+    assert not ov.save_button.isEnabled()
+    assert ov.bindings["goal"].error_label.isVisibleTo(ov)
+    assert "500" in ov.bindings["goal"].error_label.text()
+    assert ov.save() is False
+    assert stored(state, case.ref).goal == case.goal
+    ov.goal_edit.setPlainText("Bli tømrer")
+    assert ov.save_button.isEnabled()
+
+
+def test_bad_fnr_disables_save_and_writes_nothing(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    case = next(c for c in state.case_list() if c.fnr is None)
+    view.show_case(case.ref, "oversikt")
+    ov = view.overview
+    assert not ov.fnr_edit.isReadOnly()  # nothing stored: the field takes a number directly
+    qtbot.keyClicks(ov.fnr_edit, "12345678901")
+    assert not ov.save_button.isEnabled()
+    assert "fødselsnummer" in ov.bindings["fnr"].error_label.text().lower()
+    qtbot.mouseClick(ov.save_button, Qt.MouseButton.LeftButton)
+    assert ov.save() is False
+    assert stored(state, case.ref).fnr is None
+
+
+def test_fnr_masked_until_vis_and_again_after_changing_case(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    with_fnr = [c for c in state.case_list() if c.fnr]
+    case, other = with_fnr[0], with_fnr[1]
+    view.show_case(case.ref, "oversikt")
+    ov = view.overview
+    assert ov.fnr_edit.text() == d.mask_fnr(case.fnr)
+    assert case.fnr not in ov.fnr_edit.text() and ov.fnr_edit.isReadOnly()
+    qtbot.mouseClick(ov.fnr_button, Qt.MouseButton.LeftButton)
+    assert ov.fnr_edit.text() == case.fnr and ov.fnr_button.text() == "Skjul"
+    assert not ov.save_button.isEnabled()  # showing is not a change
+    view.show_case(other.ref)
+    assert ov.fnr_edit.text() == d.mask_fnr(other.fnr) and ov.fnr_button.text() == "Vis"
+    view.show_case(case.ref)
+    assert ov.fnr_edit.text() == d.mask_fnr(case.fnr)
+
+
+def test_stale_save_asks_to_reload(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Somebody saves the case elsewhere; our save is refused with «last inn på nytt»,
+    nothing of ours is written, and after reloading the edit can be saved."""
+    case = state.case_list()[2]
+    view.show_case(case.ref, "oversikt")
+    other = CaseService(state.db)
+    other.save(dataclasses.replace(other.get(case.ref), language="en"))
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "ask_reload", lambda parent, text: asked.append(text) or True)
+    ov = view.overview
+    ov.phone_edit.clear()
+    qtbot.keyClicks(ov.phone_edit, "+47 912 34 567")
+    qtbot.mouseClick(ov.save_button, Qt.MouseButton.LeftButton)
+    assert asked and "endret" in asked[0]
+    assert stored(state, case.ref).phone == case.phone
+    # Reloaded: the other save is shown, our edit is kept and now saves on the new version.
+    assert ov.phone_edit.text() == "+47 912 34 567"
+    assert ov._read_language() == "en"
+    qtbot.mouseClick(ov.save_button, Qt.MouseButton.LeftButton)
+    saved = stored(state, case.ref)
+    assert saved.phone == "+47 912 34 567" and saved.language == "en"
+
+
+def test_stale_contact_registration_asks_to_reload(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    case = state.case_list()[3]
+    view.show_case(case.ref, "kontakter")
+    other = CaseService(state.db)
+    other.save(dataclasses.replace(other.get(case.ref), language="en"))
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "ask_reload", lambda parent, text: asked.append(text) or False)
+    monkeypatch.setattr(ContactDialog, "ask", classmethod(lambda cls, parent, **kw: ContactDialog(**kw).value()))
+    view.register_contact()
+    assert asked
+    assert len(stored(state, case.ref).contacts) == len(case.contacts)
+
+
+def test_new_for_me_badge_and_mark_opened(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    from navoppfolging.handover import HandoverService
+
+    case = state.case_list()[4]
+    state.advisors.save(d.Advisor(ident=d.AdvisorIdent("Z990003"), name="Ola Veileder"))
+    HandoverService(state.db).hand_over([case.ref], to="Z990003", expected_versions={case.ref: case.version})
+    state.reload()
+    assert state.is_new_for_me(case.ref)
+    view.show_case(case.ref)
+    assert "Ny for deg" in view.header.tag_texts
+    assert not state.is_new_for_me(case.ref)
+    assert case.ref not in CaseService(state.db).new_for_advisor()
+
+
+def test_back_button_and_escape_close(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    view.show_case(state.case_list()[0].ref, "kontakter")
+    with qtbot.waitSignal(view.closed, timeout=1000):
+        qtbot.mouseClick(view.header.back_button, Qt.MouseButton.LeftButton)
+    view.contacts.table.setFocus()
+    with qtbot.waitSignal(view.closed, timeout=1000):
+        qtbot.keyClick(view.contacts.table, Qt.Key.Key_Escape)
+
+
+def test_changing_case_offers_to_save_edits(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Never lose an entry: opening another case with unsaved Oversikt edits asks to save."""
+    first, second = state.case_list()[5], state.case_list()[6]
+    view.show_case(first.ref, "oversikt")
+    view.overview.goal_edit.setPlainText("Bli kokk")
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, **k: asked.append(title) or True)
+    view.show_case(second.ref)
+    assert asked == ["Lagre endringene?"]
+    assert stored(state, first.ref).goal == "Bli kokk"
+    assert view.overview.goal_edit.toPlainText() == (second.goal or "")
+
+
+def test_keyboard_tab_order_and_accessible_names(view: CaseView, state: AppState) -> None:
+    view.show_case(state.case_list()[0].ref, "kontakter")
+    for widget in (view.contacts.table, view.activities.table, view.followup.table, view.reminders.table,
+                   view.assessments.table, view.overview.external_table, view.overview.goal_edit,
+                   view.overview.fnr_edit, view.tabs):
+        assert widget.accessibleName(), widget
+    assert view.contacts.register_button.nextInFocusChain() is view.contacts.plan_button
+    for column in view.activities.columns.values():
+        assert column.view.accessibleName().startswith("Aktiviteter med status")
+
