@@ -1,0 +1,162 @@
+"""Benchmark: the team workload on PostgreSQL with 200 advisors and 100,000 cases.
+
+    .venv/bin/python bench/bench_workload.py [--cases 100000] [--advisors 200]
+
+Starts its own temporary PostgreSQL 15 cluster (as tests/pg.py does: as root the server runs as
+the ``postgres`` user), migrates it, bulk-loads synthetic cases with COPY, then times
+
+* the SQL aggregation alone (``navoppfolging_workload_counts``: open, UG, innsatsgruppe,
+  steering figures),
+* the whole workload as the team lead computes it (counts in SQL + de-identified facts streamed
+  in chunks through the rule engine for the overdue/due-soon counts per rule),
+
+and prints the figures. Target: ≤ 1 s for the workload view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+AS_OF = dt.date(2024, 6, 3)
+GROUPS = ["STANDARD_INNSATS", "SITUASJONSBESTEMT_INNSATS", "SPESIELT_TILPASSET_INNSATS",
+          "GRADERT_VARIG_TILPASSET_INNSATS", "VARIG_TILPASSET_INNSATS"]
+CHANNELS = ["OPPMOTE", "VIDEO", "TELEFON", "DIGITAL_DIALOG"]
+CONTACT_STATUSES = ["GJENNOMFORT", "GJENNOMFORT", "GJENNOMFORT", "PLANLAGT", "IKKE_MOTT", "AVLYST"]
+CATEGORIES = ["JOBBSOKING", "STILLING", "ARBEID", "TILTAK", "UTDANNING", "BEHANDLING", "EGEN_AKTIVITET"]
+ACTIVITY_STATUSES = ["FORSLAG", "PLANLAGT", "GJENNOMFORES", "GJENNOMFORES", "FULLFORT", "AVBRUTT"]
+
+
+def _day(rng: random.Random, start: dt.date, span: int) -> dt.date:
+    return start + dt.timedelta(days=rng.randrange(span))
+
+
+def load(url: str, n_advisors: int, n_cases: int, seed: int = 2024) -> dict[str, int]:
+    """COPY synthetic rows straight into the tables (ids given, sequences set afterwards)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    rng = random.Random(seed)
+    counts = dict(cases=0, assessments=0, contacts=0, activities=0)
+    with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database) as conn:
+        with conn.cursor().copy("COPY advisors (id, ident, name, role, version) FROM STDIN") as cp:
+            for i in range(1, n_advisors + 1):
+                cp.write_row((i, f"Z{900000 + i}", f"Veileder {i}", "VEILEDER", 1))
+            cp.write_row((n_advisors + 1, "Z999999", "Teamleder", "TEAMLEDER", 1))
+        cases, assessments, contacts, activities = [], [], [], []
+        aid = kid = xid = 0
+        for cid in range(1, n_cases + 1):
+            birth = _day(rng, dt.date(1990, 1, 1), 365 * 18)
+            registered = _day(rng, dt.date(2023, 1, 1), 520)
+            closed = _day(rng, registered, 400) if rng.random() < 0.1 else None
+            offered = registered + dt.timedelta(days=rng.randrange(80)) if rng.random() < 0.7 else None
+            aap = _day(rng, dt.date(2023, 6, 1), 300) if rng.random() < 0.1 else None
+            cases.append((cid, f"U-{cid:06d}", 1 + (cid - 1) % n_advisors, f"Person {cid}", birth, registered,
+                          offered, aap, closed, False, False, 1))
+            for pos in range(rng.choice((0, 1, 1, 2))):
+                aid += 1
+                assessments.append((aid, cid, pos, registered + dt.timedelta(days=7 + 120 * pos),
+                                    rng.choice(GROUPS)))
+            for pos in range(rng.randrange(5)):
+                kid += 1
+                contacts.append((kid, cid, pos, f"k{pos + 1}", _day(rng, registered, 520), rng.choice(CHANNELS),
+                                 rng.choice(CONTACT_STATUSES), "", rng.random() < 0.1))
+            for pos in range(rng.randrange(4)):
+                xid += 1
+                start = _day(rng, registered, 300)
+                activities.append((xid, cid, pos, f"a{pos + 1}", "Aktivitet", rng.choice(CATEGORIES),
+                                   rng.choice(ACTIVITY_STATUSES), start, start + dt.timedelta(days=rng.randrange(30, 200)),
+                                   "BRUKER", ""))
+        with conn.cursor().copy("COPY cases (id, ref, advisor_id, name, birth_date, registered_on, follow_up_offered_on, "
+                                "aap_start, closed_on, needs_interpreter, new_for_advisor, version) FROM STDIN") as cp:
+            for row in cases:
+                cp.write_row(row)
+        with conn.cursor().copy("COPY assessments (id, case_id, position, date, innsatsgruppe) FROM STDIN") as cp:
+            for row in assessments:
+                cp.write_row(row)
+        with conn.cursor().copy("COPY contacts (id, case_id, position, ext_id, date, channel, status, summary, "
+                                "interpreter_booked) FROM STDIN") as cp:
+            for row in contacts:
+                cp.write_row(row)
+        with conn.cursor().copy("COPY activities (id, case_id, position, ext_id, title, category, status, start, "
+                                '"end", responsible, description) FROM STDIN') as cp:
+            for row in activities:
+                cp.write_row(row)
+        for table in ("advisors", "cases", "assessments", "contacts", "activities"):
+            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")
+        counts.update(cases=len(cases), assessments=len(assessments), contacts=len(contacts), activities=len(activities))
+    return counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--advisors", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    from sqlalchemy import text
+
+    from navoppfolging.db import Database
+    from navoppfolging.domain import Role
+    from navoppfolging.teamdb import create_login_role
+    from navoppfolging.workload import compute_team_workload
+    from tests.pg import PgCluster
+
+    t0 = time.perf_counter()
+    cluster = PgCluster.start()
+    try:
+        name = cluster.create_database("bench")
+        owner_url = cluster.url(name)
+        owner = Database.open(owner_url, actor="admin")
+        print(f"cluster + migrations: {time.perf_counter() - t0:.2f} s")
+        t = time.perf_counter()
+        counts = load(owner_url, args.advisors, args.cases)
+        print(f"bulk load (COPY) {counts}: {time.perf_counter() - t:.2f} s")
+        with owner.engine.begin() as conn:
+            create_login_role(conn, "Z999999", Role.TEAMLEDER, None)
+        owner.close()
+        lead = Database.open(cluster.url(name, user="z999999"))
+        with lead.engine.connect() as conn:
+            timings = []
+            for _ in range(args.repeat):
+                t = time.perf_counter()
+                rows = conn.execute(text("SELECT * FROM navoppfolging_workload_counts(:d)"), {"d": AS_OF}).all()
+                timings.append(time.perf_counter() - t)
+        print(f"SQL counts only ({len(rows)} advisors): best {min(timings) * 1000:.0f} ms")
+        timings = []
+        workload = None
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            workload = compute_team_workload(lead, AS_OF)
+            timings.append(time.perf_counter() - t)
+        lead.close()
+        assert workload is not None
+        print(f"whole workload as team lead (SQL counts + facts through the rule engine): "
+              f"best {min(timings):.2f} s, all {', '.join(f'{x:.2f}' for x in timings)} s "
+              f"({'within' if min(timings) <= 1.0 else 'OVER'} the 1 s target)")
+        tot = workload.totals
+        avg = f"{workload.team_average:.1f}" if workload.team_average is not None else "-"
+        print(f"figures: open {tot.open_cases}, UG {tot.ug_cases}, overdue {tot.overdue}, due soon {tot.due_soon}, "
+              f"team average UG {avg} of {workload.cap}, advisors over cap "
+              f"{sum(a.breach for a in workload.advisors)}")
+        print("overdue per rule: " + ", ".join(f"{r} {n}" for r, n in tot.overdue_by_rule))
+        print(f"contact 30 d: {tot.contact_30d.total.text()}, work-oriented activity: {tot.work_activity.total.text()}")
+    finally:
+        cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
