@@ -103,3 +103,22 @@ def test_newer_database_is_refused(tmp_path: Path) -> None:
     engine.dispose()
     with pytest.raises(DatabaseError, match="nyere versjon"):
         Database.open(f"sqlite:///{path}")
+
+
+def test_cheap_head_equals_alembic_head() -> None:
+    """Start-up reads the head from the revision files without Alembic; it must agree."""
+    from navoppfolging.migrate import _alembic_head
+
+    assert head_revision() == _alembic_head()
+
+
+def test_start_up_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    Database.open(f"sqlite:///{tmp_path / 'x.db'}").close()
+    code = ("import sys; from navoppfolging.db import Database; "
+            f"Database.open('sqlite:///{tmp_path / 'x.db'}').close(); "
+            "assert 'alembic' not in sys.modules, 'alembic imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

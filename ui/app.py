@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import sys
 
+# The core is imported before PySide6 on purpose: once PySide6 is loaded, shiboken's import hook
+# reads the source of every module imported after it (≈ 0.3 ms per module, hundreds of modules
+# for SQLAlchemy), which alone doubled the start-up time.
+import navoppfolging.rules  # noqa: F401, I001
+import navoppfolging.services  # noqa: F401
+
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication
 
