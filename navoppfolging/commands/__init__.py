@@ -13,10 +13,16 @@ from navoppfolging.errors import UsageError
 
 
 def open_db(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Open (and migrate) the database chosen by ``--db`` / ``NAVOPPFOLGING_DB`` / the default."""
-    from navoppfolging.db import Database
+    """Open (and migrate) the database chosen by ``--db`` / ``NAVOPPFOLGING_DB`` / the default.
 
-    return Database.open(getattr(args, "db", None))
+    A team database's password is asked for once on the terminal (then kept in the keyring);
+    without a terminal (scripts, CI) nothing is asked and a missing password is an error."""
+    import sys
+
+    from navoppfolging.db import Database
+    from navoppfolging.teamdb import cli_prompt
+
+    return Database.open(getattr(args, "db", None), password_prompt=cli_prompt if sys.stdin.isatty() else None)
 
 
 def parse_as_of(text: str | None, *, today: dt.date | None = None) -> dt.date:

@@ -16,7 +16,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-from navoppfolging.commands import parse_as_of
+from navoppfolging.commands import open_db, parse_as_of
 from navoppfolging.errors import UsageError
 
 
@@ -45,12 +45,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=run_add_user)
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from navoppfolging.commands.workload import open_team_db
-
-    return open_team_db(args)
-
-
 def run_add_user(args: argparse.Namespace) -> int:
     from navoppfolging.domain import Advisor, AdvisorIdent, Role
     from navoppfolging.services import AdvisorService
@@ -63,7 +57,7 @@ def run_add_user(args: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\n")
         if not password:
             raise UsageError("--password-stdin: tomt passord")
-    db = _open(args)
+    db = open_db(args)
     try:
         service = AdvisorService(db)
         existing = service.get(args.ident)
@@ -88,7 +82,7 @@ def run_delegate(args: argparse.Namespace) -> int:
         until = dt.date.fromisoformat(args.until)
     except ValueError:
         raise UsageError(f"--until: ikke en dato (ÅÅÅÅ-MM-DD): {args.until!r}") from None
-    db = _open(args)
+    db = open_db(args)
     try:
         delegate(db, args.ref, args.ident, until=until)
     finally:
@@ -101,7 +95,7 @@ def run_handover(args: argparse.Namespace) -> int:
     from navoppfolging.handover import HandoverService
 
     as_of = parse_as_of(args.as_of)
-    db = _open(args)
+    db = open_db(args)
     try:
         service = HandoverService(db)
         preview = service.preview(args.refs, to=args.to, as_of=as_of)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from navoppfolging.commands import parse_as_of
+from navoppfolging.commands import open_db, parse_as_of
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -27,14 +27,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=run)
 
 
-def open_team_db(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Like ``commands.open_db``, but asks for a team-database password on the terminal."""
-    from navoppfolging.db import Database
-    from navoppfolging.teamdb import cli_prompt
-
-    return Database.open(getattr(args, "db", None), password_prompt=cli_prompt if sys.stdin.isatty() else None)
-
-
 def run(args: argparse.Namespace) -> int:
     from navoppfolging.rules import LocalSettings
     from navoppfolging.services import SettingsService
@@ -42,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from navoppfolging.workload_export import write_pdf, write_table, write_xlsx
 
     as_of = parse_as_of(args.as_of)
-    db = open_team_db(args)
+    db = open_db(args)
     try:
         settings = LocalSettings.from_mapping(SettingsService(db).all())
         workload = load_workload(db, as_of, settings=settings)
