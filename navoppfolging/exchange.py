@@ -49,7 +49,7 @@ class _Reader:
             return None
         for key in value:
             if key not in keys:
-                self.bad(f"{path}.{key}" if path else str(key), "ukjent felt (skrivefeil?)")
+                self.bad(_key_path(path, key), "ukjent felt (skrivefeil?)")
         for key in required:
             if value.get(key) is None:
                 self.bad(f"{path}.{key}" if path else key, "mangler (påkrevd)")
@@ -135,14 +135,39 @@ class _Reader:
         return tuple(out)
 
 
+def _key_path(path: str, key: str) -> str:
+    """``cases[0].nmae``; a key that is empty, odd or long is quoted: ``cases[0]["a b"]``."""
+    if key.isidentifier() and len(key) <= 40:
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key[:40] + ('…' if len(key) > 40 else ''), ensure_ascii=False)}]"
+
+
 def _kind(value: Any) -> str:
     return {dict: "objekt", list: "liste", str: "tekst", bool: "true/false", int: "tall", float: "tall", type(None): "null"}.get(
         type(value), type(value).__name__
     )
 
 
+class _Elided:
+    """Stands in for a value too big to quote in a message (its ``!r`` is its kind)."""
+
+    def __init__(self, value: Any) -> None:
+        self.kind = _kind(value)
+
+    def __repr__(self) -> str:
+        return f"<{self.kind}>"
+
+
 def _short(value: Any) -> Any:
-    return value[:40] + "…" if isinstance(value, str) and len(value) > 40 else value
+    """A value as quoted in a message: long text cut, objects and lists (which may be huge or
+    nested thousands deep) named by kind, never repr'd whole."""
+    if isinstance(value, str):
+        return value[:40] + "…" if len(value) > 40 else value
+    if isinstance(value, (dict, list)):
+        return _Elided(value)
+    if isinstance(value, (int, float)) and len(repr(value)) > 40:
+        return _Elided(value)
+    return value
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -430,6 +455,9 @@ def read_file(path: Path, *, known_advisors: Collection[str] = ()) -> d.Portfoli
         raise ValidationError([Problem("", f"ikke gyldig JSON: linje {exc.lineno}, kolonne {exc.colno}")]) from None
     except RecursionError:
         raise ValidationError([Problem("", "ikke gyldig: for dyp nøsting")]) from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits (int_max_str_digits).
+        raise ValidationError([Problem("", "ikke gyldig JSON: et tall er for langt")]) from None
     return parse_portfolio(data, known_advisors=known_advisors)
 
 
