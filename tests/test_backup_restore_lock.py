@@ -171,3 +171,29 @@ def test_same_process_shares_the_lock(db_url: str) -> None:
     b.close()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_backup_before_migration_is_encrypted(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy.engine import URL
+
+    from navoppfolging.db import create_app_engine
+    from navoppfolging.migrate import alembic_config, head_revision
+
+    key = crypto.new_raw_key()
+    url = URL.create("sqlite+pysqlcipher", password=key.sql_password, database=str(tmp_path / "gammel.db"))
+    engine = create_app_engine(url, for_migration=True)
+    with engine.connect() as conn, conn.begin():
+        command.upgrade(alembic_config(conn), "0001")
+    engine.dispose()
+    assert head_revision() != "0001"
+    db = Database.open(url)
+    try:
+        backups = db.backups()
+        assert [p.name.rsplit("-", 1)[1] for p in backups] == ["migrering.db"]
+        assert not crypto.is_plain_sqlite(backups[0])
+        assert check_backup(backups[0], key) == []
+        with pytest.raises(sqlite3.DatabaseError):
+            sqlite3.connect(backups[0]).execute("SELECT * FROM sqlite_master").fetchall()
+    finally:
+        db.close()
