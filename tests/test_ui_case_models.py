@@ -114,6 +114,9 @@ def test_planned_future_contacts_are_highlighted() -> None:
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
     assert "utfall ikke registrert" in model.index(1, 3).data()
     assert model.index(0, 0).data() == (TODAY + dt.timedelta(days=3)).strftime("%d.%m.%Y")
+    assert model.index(0, 4).data() == ""
+    model.needs_interpreter = True  # a coming meeting without a booked interpreter says so
+    assert model.index(0, 4).data() == "Nei, må bestilles" and model.index(1, 4).data() == ""
 
 
 def test_board_columns_split_the_plan_by_status() -> None:

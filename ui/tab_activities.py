@@ -249,7 +249,7 @@ class ActivityCardDelegate(QStyledItemDelegate):
         self.as_of = as_of
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        return QSize(option.rect.width() or 200, self.HEIGHT)
+        return QSize(120, self.HEIGHT)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         a = index.data(ItemRole)
@@ -312,6 +312,9 @@ class KanbanListView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setUniformItemSizes(True)
         self.setSpacing(0)
+        # Cards take the column's width; a long title is elided, never scrolled sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(lambda pos: self.menu_requested.emit(self.viewport().mapToGlobal(pos)))
 
@@ -507,7 +510,7 @@ class ActivitiesTab(QWidget):
         self.table.setItemDelegateForColumn(COL_DESCRIPTION, TextDelegate(MAX["description"], self.table))
         self.table.sortByColumn(COL_START, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((240, 150, 120, 90, 100, 130)):
+        for col, width in enumerate((240, 150, 120, 90, 100, 150)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda _i: self.edit_current())

@@ -32,6 +32,7 @@ class ContactsModel(ItemTableModel[d.Contact]):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.as_of = dt.date.today()
+        self.needs_interpreter = False
         planned_bg = QColor(theme.STATUS_COLORS["upcoming"].background)
         stale_bg = QColor(theme.STATUS_COLORS["due_soon"].background)
 
@@ -47,6 +48,14 @@ class ContactsModel(ItemTableModel[d.Contact]):
                 return f"{label} (utfall ikke registrert)"
             return label
 
+        def interpreter_text(k: d.Contact) -> str:
+            if k.interpreter_booked:
+                return "Ja"
+            # Only a coming meeting with someone who needs an interpreter is missing one.
+            if self.needs_interpreter and k.status is d.ContactStatus.PLANLAGT and k.date >= self.as_of:
+                return "Nei, må bestilles"
+            return ""
+
         columns = [
             Column[d.Contact]("Dato", lambda k: fmt_date(k.date),
                               sort=lambda k: (k.date.isoformat(), fmt_time(k.time)), background=background),
@@ -54,7 +63,8 @@ class ContactsModel(ItemTableModel[d.Contact]):
             Column[d.Contact]("Kanal", lambda k: d.CHANNEL_LABELS[k.channel],
                               decoration=lambda k: theme.icon(theme.CHANNEL_ICONS[k.channel.value]), background=background),
             Column[d.Contact]("Status", status_text, background=background),
-            Column[d.Contact]("Tolk bestilt", lambda k: "Ja" if k.interpreter_booked else "", background=background),
+            Column[d.Contact]("Tolk bestilt", interpreter_text, background=background,
+                              foreground=lambda k: QColor(theme.DANGER_TEXT) if interpreter_text(k).startswith("Nei") else None),
             Column[d.Contact]("Sted", lambda k: k.place or "", background=background),
             Column[d.Contact]("Referat", lambda k: " ".join(k.summary.split()), tooltip=lambda k: k.summary,
                               background=background),
@@ -85,7 +95,7 @@ class ContactsTab(QWidget):
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((110, 70, 150, 230, 100, 260)):
+        for col, width in enumerate((110, 70, 150, 230, 130, 240)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda _i: self.edit_current())
@@ -141,6 +151,7 @@ class ContactsTab(QWidget):
     def set_case(self, case: d.Case | None) -> None:
         self.case = case
         self.model.as_of = self.state.as_of
+        self.model.needs_interpreter = bool(case and case.needs_interpreter)
         self.model.set_items(case.contacts if case else ())
         held = sum(1 for k in (case.contacts if case else ()) if k.status is d.ContactStatus.GJENNOMFORT)
         planned = sum(1 for k in (case.contacts if case else ())

@@ -124,7 +124,7 @@ class DueItemsModel(ItemTableModel[DueItem]):
         if i.activity and i.activity in self.activity_titles:
             return f"{i.title}: {self.activity_titles[i.activity]}"
         if i.contact and i.contact in self.contact_dates:
-            return f"{i.title}: møtet {self.contact_dates[i.contact]}"
+            return f"{i.title} ({self.contact_dates[i.contact]})"
         return i.title
 
 

@@ -28,7 +28,7 @@ class RemindersModel(ItemTableModel[d.Reminder]):
             return None
 
         columns = [
-            Column[d.Reminder]("Ferdig", lambda h: "Ferdig" if h.done else "", sort=lambda h: (h.done, h.date.isoformat()),
+            Column[d.Reminder]("Ferdig", lambda h: "", sort=lambda h: (h.done, h.date.isoformat()),
                                foreground=fg),
             Column[d.Reminder]("Dato", lambda h: fmt_date(h.date), sort=lambda h: (h.done, h.date.isoformat()), foreground=fg),
             Column[d.Reminder]("Huskelapp", lambda h: " ".join(h.text.split()), tooltip=lambda h: h.text, foreground=fg),
