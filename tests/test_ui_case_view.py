@@ -513,3 +513,55 @@ def test_keyboard_tab_order_and_accessible_names(view: CaseView, state: AppState
     for column in view.activities.columns.values():
         assert column.view.accessibleName().startswith("Aktiviteter med status")
 
+
+
+def test_enter_on_a_follow_up_does_its_main_action(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Keyboard only: select UG-OFFER-8W and press Enter → «Registrer tilbud»."""
+    ref = ref_with(state, "UG-OFFER-8W")
+    view.show_case(ref, "oppfolging")
+    assert view.followup.select_rule("UG-OFFER-8W")
+    asked: list[dt.date] = []
+    monkeypatch.setattr(OfferDialog, "ask", classmethod(lambda cls, parent, *, today: asked.append(today) or None))
+    view.followup.table.setFocus()
+    qtbot.keyClick(view.followup.table, Qt.Key.Key_Return)
+    assert asked == [TODAY]
+    assert stored(state, ref).follow_up_offered_on is None  # cancelled: nothing written
+
+
+def test_assessment_edit_with_enter_and_delete_with_del(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    case = next(c for c in state.case_list() if c.assessments)
+    view.show_case(case.ref, "vurderinger")
+    table = view.assessments.table
+    table.select_row(0)
+    table.setFocus()
+
+    def change_note(dialog: QWidget) -> None:
+        dialog.note_edit.setPlainText("Rettet dato og notat")  # type: ignore[attr-defined]
+        dialog.ok_button.click()  # type: ignore[attr-defined]
+
+    on_next_dialog(qtbot, change_note)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert stored(state, case.ref).assessments[-1].note == "Rettet dato og notat"
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    table.select_row(0)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert len(stored(state, case.ref).assessments) == len(case.assessments) - 1
+
+
+def test_exception_edited_with_enter(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    case = next(c for c in state.case_list() if c.exceptions)
+    view.show_case(case.ref, "oppfolging")
+    table = view.followup.exceptions_table
+    table.select_row(0)
+    table.setFocus()
+    seen: dict[str, object] = {}
+
+    def fake(cls, parent, *, today, initial, **kw):  # type: ignore[no-untyped-def]
+        seen["initial"] = initial
+        return ExceptionInput(date=initial.date, kind=d.ExceptionKind.ANNET, note=initial.note + "; møtte ikke 03.06")
+
+    monkeypatch.setattr(ExceptionDialog, "ask", classmethod(fake))
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert seen["initial"] == case.exceptions[0]
+    saved = stored(state, case.ref).exceptions[0]
+    assert saved.kind is d.ExceptionKind.ANNET and saved.note.endswith("møtte ikke 03.06") and saved.id == case.exceptions[0].id

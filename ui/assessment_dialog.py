@@ -31,9 +31,12 @@ class AssessmentInput:
 
 class AssessmentDialog(QDialog):
     def __init__(self, *, today: dt.date, innsatsgruppe: d.Innsatsgruppe | None = None,
-                 hovedmal: d.Hovedmal | None = None, parent: QWidget | None = None) -> None:
+                 hovedmal: d.Hovedmal | None = None, initial: d.Assessment | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Ny vurdering av innsatsbehov")
+        self.setWindowTitle("Endre vurdering" if initial else "Ny vurdering av innsatsbehov")
+        if initial is not None:
+            today, innsatsgruppe = initial.date, initial.innsatsgruppe
         self.setObjectName("assessmentDialog")
         self.setMinimumWidth(480)
         self.date_edit = QDateEdit(to_qdate(today))
@@ -54,7 +57,7 @@ class AssessmentDialog(QDialog):
             self.hovedmal_combo.addItem(label, goal.value)
         if hovedmal is not None:
             self.hovedmal_combo.setCurrentIndex(self.hovedmal_combo.findData(hovedmal.value))
-        self.note_edit = QPlainTextEdit("§ 14 a-vedtak")
+        self.note_edit = QPlainTextEdit((initial.note or "") if initial else "§ 14 a-vedtak")
         self.note_edit.setAccessibleName("Notat")
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(80)
@@ -67,7 +70,7 @@ class AssessmentDialog(QDialog):
         form.addRow("", self.note_error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Lagre vurdering")
+        self.ok_button.setText("Lagre")
         theme.set_variant(self.ok_button, "primary")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
         self.buttons.accepted.connect(self.accept)
@@ -100,8 +103,8 @@ class AssessmentDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, *, today: dt.date, innsatsgruppe: d.Innsatsgruppe | None = None,
-            hovedmal: d.Hovedmal | None = None) -> AssessmentInput | None:
-        dialog = cls(today=today, innsatsgruppe=innsatsgruppe, hovedmal=hovedmal, parent=parent)
+            hovedmal: d.Hovedmal | None = None, initial: d.Assessment | None = None) -> AssessmentInput | None:
+        dialog = cls(today=today, innsatsgruppe=innsatsgruppe, hovedmal=hovedmal, initial=initial, parent=parent)
         try:
             return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:

@@ -34,9 +34,11 @@ class ExceptionInput:
 
 class ExceptionDialog(QDialog):
     def __init__(self, *, today: dt.date, kind: d.ExceptionKind = d.ExceptionKind.IKKE_OPPNADD_KONTAKT,
-                 about: str = "", parent: QWidget | None = None) -> None:
+                 about: str = "", initial: d.RecordedException | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Registrer unntak")
+        self.setWindowTitle("Endre unntak" if initial else "Registrer unntak")
+        if initial is not None:
+            today, kind = initial.date, initial.kind
         self.setObjectName("exceptionDialog")
         self.setMinimumWidth(480)
         self.kind_combo = QComboBox()
@@ -48,7 +50,7 @@ class ExceptionDialog(QDialog):
         self.date_edit.setDisplayFormat("dd.MM.yyyy")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setAccessibleName("Dato")
-        self.note_edit = QPlainTextEdit()
+        self.note_edit = QPlainTextEdit(initial.note if initial else "")
         self.note_edit.setAccessibleName("Notat")
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(100)
@@ -69,7 +71,7 @@ class ExceptionDialog(QDialog):
         form.addRow("", hint)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Registrer unntak")
+        self.ok_button.setText("Lagre" if initial else "Registrer unntak")
         theme.set_variant(self.ok_button, "primary")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
         self.buttons.accepted.connect(self.accept)
@@ -97,8 +99,9 @@ class ExceptionDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, *, today: dt.date,
-            kind: d.ExceptionKind = d.ExceptionKind.IKKE_OPPNADD_KONTAKT, about: str = "") -> ExceptionInput | None:
-        dialog = cls(today=today, kind=kind, about=about, parent=parent)
+            kind: d.ExceptionKind = d.ExceptionKind.IKKE_OPPNADD_KONTAKT, about: str = "",
+            initial: d.RecordedException | None = None) -> ExceptionInput | None:
+        dialog = cls(today=today, kind=kind, about=about, initial=initial, parent=parent)
         try:
             return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:

@@ -10,9 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
+import dataclasses
+
 from navoppfolging import domain as d
 from navoppfolging.rules.facts import latest_assessment
-from navoppfolging.ui import theme
+from navoppfolging.ui import messages, theme
 from navoppfolging.ui.assessment_dialog import AssessmentDialog
 from navoppfolging.ui.state import AppState
 from navoppfolging.ui.tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableView, fmt_date
@@ -73,11 +75,22 @@ class AssessmentsTab(QWidget):
                                       "Ny vurdering")
         theme.set_variant(self.add_button, "primary")
         self.add_button.clicked.connect(self.add_assessment)
+        self.edit_button = QPushButton(theme.icon(theme.ACTION_ICONS["edit"], theme.TEXT_ACTION), "Endre")
+        self.edit_button.setToolTip("Endre valgt vurdering (Enter)")
+        self.delete_button = QPushButton(theme.icon(theme.ACTION_ICONS["delete"], theme.TEXT_ACTION), "Slett")
+        self.delete_button.setToolTip("Slett valgt vurdering (Del)")
+        self.edit_button.clicked.connect(self.edit_current)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.table.activated.connect(lambda _i: self.edit_current())
+        self.table.delete_requested.connect(self.delete_current)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.current_label = QLabel()
         self.current_label.setWordWrap(True)
         bar = QHBoxLayout()
         bar.addWidget(self.add_button)
         bar.addWidget(self.current_label, 1)
+        bar.addWidget(self.edit_button)
+        bar.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
@@ -101,6 +114,48 @@ class AssessmentsTab(QWidget):
         else:
             self.current_label.setText("Ingen vurdering av innsatsbehov er registrert.")
         self.add_button.setEnabled(case is not None)
+        self._update_buttons()
+
+    def current(self) -> Row | None:
+        row = self.table.current_item()
+        return row if isinstance(row, tuple) else None
+
+    def _update_buttons(self) -> None:
+        has = self.current() is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    def _save_list(self, assessments: tuple[d.Assessment, ...], hovedmal: d.Hovedmal | None) -> None:
+        case = self.case
+        if case is None:
+            return
+        changed = dataclasses.replace(case, assessments=assessments, hovedmal=hovedmal)
+        self.state.write(self, lambda: self.state.cases.save(changed), ref=case.ref)
+
+    def edit_current(self) -> None:
+        case, row = self.case, self.current()
+        if case is None or row is None:
+            return
+        position, assessment = row
+        value = AssessmentDialog.ask(self, today=self.state.as_of, initial=assessment, hovedmal=case.hovedmal)
+        if value is None:
+            return
+        items = list(case.assessments)
+        items[position] = value.assessment
+        self._save_list(tuple(items), value.hovedmal or case.hovedmal)
+
+    def delete_current(self) -> None:
+        case, row = self.case, self.current()
+        if case is None or row is None:
+            return
+        position, assessment = row
+        text = (f"Vil du slette vurderingen fra {fmt_date(assessment.date)} "
+                f"({d.INNSATSGRUPPE_LABELS[assessment.innsatsgruppe]})? Dette kan ikke angres.")
+        if not messages.confirm(self, "Slette vurdering?", text, ok_text="Slett"):
+            return
+        items = list(case.assessments)
+        del items[position]
+        self._save_list(tuple(items), case.hovedmal)
 
     def add_assessment(self) -> None:
         case = self.case

@@ -237,13 +237,12 @@ class DueItemDetail(QFrame):
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.title)
         body.addLayout(tags)
-        body.addSpacing(6)
-        body.addWidget(_section("Hvorfor"))
-        body.addWidget(self.explanation)
-        body.addWidget(_section("Kilde"))
-        body.addWidget(self.quote)
-        body.addWidget(_section("Dette oppfyller fristen"))
-        body.addWidget(self.satisfied)
+        for heading, widget in (("Hvorfor", self.explanation), ("Kilde", self.quote),
+                                ("Dette oppfyller fristen", self.satisfied)):
+            body.addSpacing(8)
+            body.addWidget(_section(heading))
+            body.addWidget(widget)
+        body.addSpacing(8)
         body.addWidget(self.exceptions_heading)
         body.addWidget(self.exceptions)
         body.addSpacing(8)
@@ -264,6 +263,7 @@ class DueItemDetail(QFrame):
         self.status_tag.setText(STATUS_LABELS[item.status])
         style_tag(self.status_tag, item.status.value)
         self.due_label.setText(f"Frist {fmt_date(item.due)} ({days_text(item.due, as_of)})")
+        self.due_label.setToolTip(f"Regel {item.rule}")
         self.letter_tag.setVisible(not item.letter_rule)
         self.local_tag.setVisible(item.local_setting is not None)
         if item.local_setting:
@@ -315,6 +315,8 @@ class FollowUpTab(QWidget):
         self.table.horizontalHeader().resizeSection(0, 130)
         self.table.horizontalHeader().resizeSection(1, 100)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        # Enter on a follow-up does its main action (the first button under it).
+        self.table.activated.connect(lambda _i: self.run_primary_action())
         self.none_label = _text("Ingen frister for denne saken per denne datoen.", subtle=True)
         self.detail = DueItemDetail(self)
         self.detail.action_requested.connect(self._on_action)
@@ -350,6 +352,7 @@ class FollowUpTab(QWidget):
         self.exceptions_table.horizontalHeader().resizeSection(1, 160)
         self.exceptions_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.exceptions_table.delete_requested.connect(self.delete_exception)
+        self.exceptions_table.activated.connect(lambda _i: self.edit_exception())
         self.add_exception_button = QPushButton(theme.icon(theme.ACTION_ICONS["record_exception"], theme.TEXT_ACTION),
                                                 "Registrer unntak")
         self.add_exception_button.clicked.connect(lambda: self.record_exception(None))
@@ -477,6 +480,26 @@ class FollowUpTab(QWidget):
         self.state.write(self, lambda: self.state.cases.add_exception(case.ref, expected_version=case.version,
                                                                        date=value.date, kind=value.kind, note=value.note),
                          ref=case.ref)
+
+    def run_primary_action(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        actions = RULE_ACTIONS.get(item.rule, ())
+        self._on_action(actions[0][0] if actions else "record_exception", item)
+
+    def edit_exception(self) -> None:
+        case = self.case
+        exc = self.exceptions_table.current_item()
+        if case is None or not isinstance(exc, d.RecordedException):
+            return
+        value = ExceptionDialog.ask(self, today=self.state.as_of, initial=exc)
+        if value is None:
+            return
+        changed = d.RecordedException(id=exc.id, date=value.date, kind=value.kind, note=value.note)
+        if changed != exc:
+            self.state.write(self, lambda: self.state.cases.replace_item(case.ref, expected_version=case.version, item=changed),
+                             ref=case.ref)
 
     def delete_exception(self) -> None:
         case = self.case
