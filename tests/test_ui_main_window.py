@@ -379,3 +379,68 @@ def test_dialogs_are_replaceable_classmethods(window, monkeypatch) -> None:
     window.act_new_case.trigger()
     assert asked == [window.state]
     assert isinstance(QDialog, type)
+
+
+# --- list → case → back (the case view is another developer's; these prove the hand-off) ---
+
+
+def test_enter_opens_the_case_and_esc_comes_back_to_the_list(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectRow(3)
+    ref = window.selected_ref()
+    window.table.setFocus()
+    with qtbot.waitSignal(window.case_opened) as opened:
+        qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert opened.args == [ref, ""]
+    view = window.case_view()
+    assert window.stack.currentWidget() is view and view.current_ref == ref
+    assert window.showing_case() and window.selected_ref() == ref
+    with qtbot.waitSignal(view.closed):
+        qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.list_page
+    assert QApplication.focusWidget() is window.table and window.selected_ref() == ref
+
+
+def test_double_click_opens_the_case(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    index = window.proxy.index(5, Column.NAME)
+    ref = window.proxy.ref_at(5)
+    rect = window.table.visualRect(index)
+    # A real double click is press, release, then the double-click event.
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    with qtbot.waitSignal(window.case_opened):
+        qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.case_view().current_ref == ref
+
+
+def test_due_list_opens_the_case_on_the_right_tab(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QItemSelectionModel
+
+    model = window.due_panel.model
+    parent = model.index(0, 0)
+    for r in range(model.rowCount(parent)):
+        index = model.index(r, 0, parent)
+        if index.data(ITEM_ROLE).rule == "ACTIVITY-EXPIRED":
+            break
+    view = window.due_panel.view
+    view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    view.setFocus()
+    with qtbot.waitSignal(window.case_opened) as opened:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert opened.args == [index.data(ITEM_ROLE).case, "aktivitetsplan"]
+    assert window.case_view().current_tab() == "aktivitetsplan"
+
+
+def test_ctrl_k_then_enter_registers_a_contact_on_the_selected_case(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Registrer kontakt in two keystrokes: Ctrl+K opens the case on Kontakter with the
+    register dialog filled in for today; Enter saves it and the contact deadline moves."""
+    from navoppfolging.ui.contact_dialog import ContactDialog
+
+    row = next(r for r in window.model.rows() if any(i.rule == "CONTACT-30D" for i in due_items(window, r.ref)))
+    window.select_ref(row.ref)
+    window.table.setFocus()
+    when_modal(ContactDialog, lambda dlg: qtbot.keyClick(dlg.focusWidget() or dlg, Qt.Key.Key_Return))
+    with qtbot.waitSignal(window.state.case_written, timeout=10000) as written:
+        shortcut(qtbot, window, Qt.Key.Key_K)
+    assert written.args == [row.ref]
+    assert window.case_view().current_tab() == "kontakter" and window.case_view().current_ref == row.ref
+    contact_items = [i for i in due_items(window, row.ref) if i.rule == "CONTACT-30D"]
+    assert [i.due for i in contact_items] == [TODAY + dt.timedelta(days=30)]
