@@ -565,3 +565,22 @@ def test_exception_edited_with_enter(qtbot, view: CaseView, state: AppState, mon
     assert seen["initial"] == case.exceptions[0]
     saved = stored(state, case.ref).exceptions[0]
     assert saved.kind is d.ExceptionKind.ANNET and saved.note.endswith("møtte ikke 03.06") and saved.id == case.exceptions[0].id
+
+
+def test_caveats_and_source_are_shown_with_the_item(view: CaseView, state: AppState) -> None:
+    """«Ikke et krav i brevet» on practice rules, «Lokal innstilling» where a local number is
+    used, and the quoted sentence with letter and section on every item."""
+    practice = next(i for i in state.evaluation().items if not i.letter_rule)
+    view.show_case(practice.case, "oppfolging")
+    assert view.followup.select_rule(practice.rule)
+    detail = view.followup.detail
+    assert detail.letter_tag.isVisibleTo(detail) and not detail.local_tag.isVisibleTo(detail)
+    local = next(i for i in state.evaluation().items if i.local_setting)
+    view.show_case(local.case, "oppfolging")
+    assert view.followup.select_rule(local.rule)
+    assert detail.local_tag.isVisibleTo(detail)
+    assert detail.local_tag.text().startswith("Lokal innstilling") and detail.local_tag.text().count("Lokal") == 1
+    assert detail.item is not None
+    assert detail.item.source.quote in detail.quote.text() and detail.item.source.letter in detail.quote.text()
+    assert detail.explanation.text() == detail.item.explanation
+    assert detail.satisfied.text() == detail.item.satisfied_by

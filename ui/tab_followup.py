@@ -214,10 +214,13 @@ class DueItemDetail(QFrame):
         tags = QHBoxLayout()
         tags.addWidget(self.status_tag)
         tags.addWidget(self.due_label)
-        tags.addSpacing(8)
-        tags.addWidget(self.letter_tag)
-        tags.addWidget(self.local_tag)
         tags.addStretch(1)
+        # The «not a letter rule» and «local setting» labels get their own line: they are the
+        # caveats an advisor must not miss, and can be long.
+        caveats = QHBoxLayout()
+        caveats.addWidget(self.letter_tag)
+        caveats.addWidget(self.local_tag)
+        caveats.addStretch(1)
         self.explanation = _text()
         self.explanation.setAccessibleName("Forklaring")
         self.quote = _text()
@@ -237,6 +240,7 @@ class DueItemDetail(QFrame):
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.title)
         body.addLayout(tags)
+        body.addLayout(caveats)
         for heading, widget in (("Hvorfor", self.explanation), ("Kilde", self.quote),
                                 ("Dette oppfyller fristen", self.satisfied)):
             body.addSpacing(8)
@@ -267,7 +271,9 @@ class DueItemDetail(QFrame):
         self.letter_tag.setVisible(not item.letter_rule)
         self.local_tag.setVisible(item.local_setting is not None)
         if item.local_setting:
-            self.local_tag.setText(f"Lokal innstilling: {item.local_setting}")
+            # The engine's label already says «Lokal innstilling: …».
+            text = item.local_setting
+            self.local_tag.setText(text if text.lower().startswith("lokal") else f"Lokal innstilling: {text}")
         self.explanation.setText(item.explanation)
         src = item.source
         where = html.escape(f"{src.letter} {src.section}".strip())
