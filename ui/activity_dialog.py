@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +28,7 @@ from navoppfolging.ui import theme
 from navoppfolging.ui.tab_common import DateField, error_label, length_error, show_error
 
 
-def _combo(name: str, labels: dict[d.StrEnum, str], current: d.StrEnum) -> QComboBox:
+def _combo(name: str, labels: Mapping[Any, str], current: StrEnum) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
     for code, label in labels.items():

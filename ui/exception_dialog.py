@@ -58,9 +58,9 @@ class ExceptionDialog(QDialog):
         self.note_error = error_label()
         form = QFormLayout()
         if about:
-            label = QLabel(f"Gjelder: {about}")
-            label.setWordWrap(True)
-            form.addRow(label)
+            about_label = QLabel(f"Gjelder: {about}")
+            about_label.setWordWrap(True)
+            form.addRow(about_label)
         form.addRow("&Type:", self.kind_combo)
         form.addRow("&Dato:", self.date_edit)
         form.addRow("&Notat:", self.note_edit)

@@ -318,10 +318,13 @@ def clear_layout(layout: QLayout) -> None:
     stays visible at its old place until the event loop deletes it."""
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         w = item.widget()
+        inner = item.layout()
         if w is not None:
             w.hide()
             w.setParent(None)
             w.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())
+        elif inner is not None:
+            clear_layout(inner)

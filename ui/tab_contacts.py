@@ -71,7 +71,7 @@ class ContactsModel(ItemTableModel[d.Contact]):
         ]
         super().__init__(columns, key=lambda k: k.id, parent=parent)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def,override]
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
         if role == Qt.ItemDataRole.FontRole and index.isValid() and index.row() < self.rowCount():
             k = self.item(index.row())
             if k.status is d.ContactStatus.PLANLAGT and k.date >= self.as_of:

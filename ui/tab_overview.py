@@ -236,8 +236,8 @@ class OverviewTab(QWidget):
         self.advisor_name = QLabel()
         self.advisor_phone = QLabel()
         self.advisor_email = QLabel()
-        for label in (self.advisor_name, self.advisor_phone, self.advisor_email):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for value_label in (self.advisor_name, self.advisor_phone, self.advisor_email):
+            value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.advisor_name.setAccessibleName("Veileder")
         self.advisor_phone.setAccessibleName("Veileders telefon")
         self.advisor_email.setAccessibleName("Veileders e-post")
