@@ -503,13 +503,24 @@ def test_changing_case_offers_to_save_edits(qtbot, view: CaseView, state: AppSta
     assert view.overview.goal_edit.toPlainText() == (second.goal or "")
 
 
-def test_keyboard_tab_order_and_accessible_names(view: CaseView, state: AppState) -> None:
+def test_keyboard_tab_order_and_accessible_names(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
     view.show_case(state.case_list()[0].ref, "kontakter")
     for widget in (view.contacts.table, view.activities.table, view.followup.table, view.reminders.table,
                    view.assessments.table, view.overview.external_table, view.overview.goal_edit,
                    view.overview.fnr_edit, view.tabs):
         assert widget.accessibleName(), widget
     assert view.contacts.register_button.nextInFocusChain() is view.contacts.plan_button
+    # In Oversikt Tab follows the reading order: «Mitt mål» on top, then Navn …
+    view.show_tab("oversikt")
+    view.activateWindow()
+    qtbot.waitActive(view)
+    ov = view.overview
+    ov.goal_edit.setFocus()
+    qtbot.keyClick(ov.goal_edit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is ov.name_edit
+    ov.sick_start.setFocus()
+    qtbot.keyClick(ov.sick_start, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is ov.external_table
     for column in view.activities.columns.values():
         assert column.view.accessibleName().startswith("Aktiviteter med status")
 

@@ -322,6 +322,16 @@ class OverviewTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addLayout(bar)
+        # Tab follows the reading order: the goal first (it sits on top), then each box.
+        chain: list[QWidget] = [
+            self.goal_edit, self.name_edit, self.birth_edit, self.fnr_edit, self.fnr_button, self.phone_edit,
+            self.email_edit, self.language_combo, self.interpreter_box, self.registered_edit, self.offered_edit,
+            *self.flag_boxes.values(), self.dp_end, self.aap_applied, self.aap_decided, self.aap_start, self.aap_end,
+            self.omst_death, self.sick_start, self.external_table, self.external_add, self.external_edit,
+            self.external_remove, self.save_button, self.revert_button,
+        ]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
         self._update_state()
 
     # --- building the form ---------------------------------------------------------------------
