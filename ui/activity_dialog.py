@@ -76,7 +76,10 @@ class ActivityDialog(QDialog):
         form.addRow("&Kategori:", self.category_combo)
         form.addRow("&Status:", self.status_combo)
         form.addRow("&Ansvarlig:", self.responsible_combo)
-        form.addRow("&Fra – til:", dates)
+        # A row holding a layout gets no buddy by itself; the mnemonic must lead to «fra».
+        dates_label = QLabel("&Fra – til:")
+        dates_label.setBuddy(self.start_edit)
+        form.addRow(dates_label, dates)
         form.addRow("", self.dates_error)
         form.addRow("&Beskrivelse:", self.description_edit)
         form.addRow("", self.description_error)
