@@ -4,7 +4,8 @@
 
 Builds a temporary database from the migrations, loads the demo portfolio generated for the
 as-of date, opens the main window at 1800×1000 and saves PNGs with ``QWidget.grab()``:
-``hovedvindu.png`` (the whole window) and ``frister.png`` (the due list). With ``--all`` it also
+``hovedvindu.png`` (the whole window) and ``frister.png`` (the due list, wider, with «Forfalt»
+folded so every group shows). With ``--all`` it also
 saves the case view on each tab (``sak-<tab>.png``) and an as-of date in the future
 (``hovedvindu-fram-i-tid.png``). Runs offscreen unless a display is set (xvfb-run works too).
 """
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(state, settings=settings)
         window.resize(1800, 1000)
-        window.splitter.setSizes([1800 - 560, 560])
+        window.splitter.setSizes([1800 - 500, 500])
         window.show()
         for _ in range(5):
             app.processEvents()
@@ -74,7 +75,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path} ({path.stat().st_size // 1024} KB)")
 
         save(window, "hovedvindu.png")
-        save(window.due_panel, "frister.png")
+        # The due list on its own: wider, with «Forfalt» folded so all three groups show.
+        window.splitter.setSizes([1800 - 820, 820])
+        panel = window.due_panel
+        panel.view.setColumnWidth(1, 200)
+        panel.view.setColumnWidth(2, 280)
+        panel.view.collapse(panel.model.index(0, 0))
+        panel.view.expand(panel.model.index(2, 0))
+        save(panel, "frister.png")
+        panel.view.expand(panel.model.index(0, 0))
+        panel.view.collapse(panel.model.index(2, 0))
+        window.splitter.setSizes([1800 - 500, 500])
         if args.all:
             for tab in TABS:
                 try:

@@ -68,8 +68,11 @@ def test_holiday_note_beside_a_due_date_on_17_mai(panel, state) -> None:  # type
     item = change(due=dt.date(2024, 5, 17), status=Status.OVERDUE)
     panel.model.set_items([item], {item.case: "Test Testesen"})
     index = panel.model.index(0, 3, panel.model.index(0, 0))
-    assert index.data() == "Fristen er 17. mai — planlegg senest 16. mai"
-    assert "planlegg senest 16. mai" in index.siblingAtColumn(0).data(Qt.ItemDataRole.ToolTipRole)
+    assert index.data() == "17. mai: senest 16. mai"
+    assert not index.siblingAtColumn(0).data(Qt.ItemDataRole.DecorationRole).isNull()
+    for column in range(4):
+        tip = index.siblingAtColumn(column).data(Qt.ItemDataRole.ToolTipRole)
+        assert "Fristen er 17. mai — planlegg senest 16. mai" in tip
 
 
 @pytest.mark.parametrize("rule,tab", [("ACTIVITY-EXPIRED", "aktivitetsplan"), ("CONTACT-30D", "kontakter"),

@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
 
-from navoppfolging.holidays_no import HolidayNote, deadline_note
+from navoppfolging.holidays_no import HolidayNote, day_month, deadline_note
 from navoppfolging.rules import DueItem, Status
 from navoppfolging.rules.facts import fmt
 from navoppfolging.ui import theme
@@ -55,6 +55,11 @@ RULE_TABS: dict[str, str] = {
     "CONTACT-30D": "kontakter",
     "INTERPRETER-BOOK": "kontakter",
 }
+
+
+def note_short(note: HolidayNote) -> str:
+    """«17. mai: senest 16. mai» for the narrow column; the tooltip has the whole sentence."""
+    return f"{note.reason}: senest {day_month(note.plan_by, note.due)}"
 
 
 def tab_for(item: DueItem) -> str:
@@ -169,7 +174,7 @@ class DueListModel(QAbstractItemModel):
             if column == 2:
                 return item.title
             if column == 3:
-                return entry.note.text if entry.note else ""
+                return note_short(entry.note) if entry.note else ""
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [item.title, f"Frist {fmt(item.due)}"]
@@ -182,6 +187,10 @@ class DueListModel(QAbstractItemModel):
             return back if role == Qt.ItemDataRole.BackgroundRole else fore
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
             return QColor(theme.WARNING_TEXT)
+        if role == Qt.ItemDataRole.DecorationRole and column == 0 and entry.note is not None:
+            # The Merknad column is often scrolled out of a narrow panel: the mark on the date
+            # says there is a note (in the tooltip) without taking width.
+            return theme.icon("InformationSquare", theme.WARNING_TEXT)
         if role == REF_ROLE:
             return item.case
         if role == TAB_ROLE:
@@ -218,6 +227,7 @@ class DueListPanel(QWidget):
         self.view.setAccessibleName("Frister for hele porteføljen")
         self.view.setModel(self.model)
         self.view.setUniformRowHeights(True)
+        self.view.setIndentation(14)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -226,7 +236,7 @@ class DueListPanel(QWidget):
         header = self.view.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((136, 200, 300)):
+        for column, width in enumerate((158, 190, 300)):
             self.view.setColumnWidth(column, width)
         self.view.activated.connect(self._on_activated)
         # Overdue and this week's items are what the advisor acts on: open by default, «Senere»

@@ -74,9 +74,9 @@ JSON_FILTER = "Porteføljefil (*.json)"
 # Initial column widths, wide enough for «Trenger veiledning, nedsatt arbeidsevne» and a date
 # with a short title; the user's own widths replace these once saved.
 COLUMN_WIDTHS: dict[Column, int] = {
-    Column.NAME: 175, Column.AGE: 52, Column.INNSATSGRUPPE: 225, Column.UG: 142,
-    Column.LAST_MEETING: 98, Column.LAST_CONTACT: 110, Column.NEXT_MEETING: 100,
-    Column.NEXT_DUE: 255, Column.FLAGS: 130,
+    Column.NAME: 170, Column.AGE: 60, Column.INNSATSGRUPPE: 290, Column.UG: 50,
+    Column.LAST_MEETING: 104, Column.LAST_CONTACT: 118, Column.NEXT_MEETING: 108,
+    Column.NEXT_DUE: 262, Column.FLAGS: 130,
 }
 
 
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
         if screen is not None and screen.width() > 0:
             width, height = min(width, screen.width()), min(height, screen.height())
         self.resize(width, height)
-        self.splitter.setSizes([width - 540, 540])
+        self.splitter.setSizes([width - 500, 500])
 
     # --- actions and menus -------------------------------------------------------------------
 
@@ -553,7 +553,9 @@ class MainWindow(QMainWindow):
         # A column is never narrower than its bold header text (fonts differ between machines).
         header = self.table.horizontalHeader()
         for column in Column:
-            self.table.setColumnWidth(column, max(COLUMN_WIDTHS[column], header.sectionSizeHint(column) + 6))
+            # sectionSizeHint() reserves room for the sort arrow; a header may lose a few pixels
+            # of that and still read whole.
+            self.table.setColumnWidth(column, max(COLUMN_WIDTHS[column], header.sectionSizeHint(column) - 18))
 
     def reload(self) -> None:
         self.state.reload()

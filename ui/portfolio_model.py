@@ -60,7 +60,7 @@ HEADERS: dict[Column, str] = {
     Column.NAME: "Navn",
     Column.AGE: "Alder",
     Column.INNSATSGRUPPE: "Innsatsgruppe",
-    Column.UG: "Ungdomsgarantien",
+    Column.UG: "UG",
     Column.LAST_MEETING: "Siste møte",
     Column.LAST_CONTACT: "Siste kontakt",
     Column.NEXT_MEETING: "Neste møte",
@@ -69,7 +69,7 @@ HEADERS: dict[Column, str] = {
 }
 HEADER_TIPS: dict[Column, str] = {
     Column.INNSATSGRUPPE: "Innsatsgruppe etter siste § 14 a-vedtak",
-    Column.UG: "I målgruppen for ungdomsgarantien (16–29 år, registrert, situasjonsbestemt eller "
+    Column.UG: "Ungdomsgarantien: i målgruppen (16–29 år, registrert, situasjonsbestemt eller "
                "spesielt tilpasset innsats)",
     Column.LAST_MEETING: "Siste gjennomførte møte (oppmøte, video eller telefon)",
     Column.LAST_CONTACT: "Siste gjennomførte kontakt, også digital dialog",
