@@ -59,10 +59,11 @@ def rules_shown(view: CaseView) -> list[str]:
 def on_next_dialog(qtbot, act: Callable[[QWidget], None]) -> None:  # type: ignore[no-untyped-def]
     """Run ``act`` on the modal dialog that is about to open (exec() blocks the test)."""
 
-    def poll() -> None:
+    def poll(tries: int = 300) -> None:
         dialog = QApplication.activeModalWidget()
         if dialog is None:
-            QTimer.singleShot(10, poll)
+            if tries:  # give up after ~3 s so a dialog that never opens cannot haunt later tests
+                QTimer.singleShot(10, lambda: poll(tries - 1))
             return
         act(dialog)
 
