@@ -444,3 +444,21 @@ def test_ctrl_k_then_enter_registers_a_contact_on_the_selected_case(window, qtbo
     assert window.case_view().current_tab() == "kontakter" and window.case_view().current_ref == row.ref
     contact_items = [i for i in due_items(window, row.ref) if i.rule == "CONTACT-30D"]
     assert [i.due for i in contact_items] == [TODAY + dt.timedelta(days=30)]
+
+
+def test_a_bad_file_is_refused_with_every_problem_and_nothing_written(window, qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from navoppfolging.ui import messages
+
+    bad = tmp_path / "feil.json"
+    bad.write_text(json.dumps({"format": "navoppfolging-portfolio", "version": 1,
+                               "cases": [{"ref": "X-1", "advisor": "Z990001", "name": "A", "birth_date": "2004-13-01",
+                                          "fnr": "12345678901"}]}), encoding="utf-8")
+    shown: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(messages, "show_error", lambda parent, title, text, details=(): shown.append((text, list(details))))
+    monkeypatch.setattr(MainWindow, "ask_open_path", classmethod(lambda cls, parent: str(bad)))
+    window.act_import.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    text, details = shown[0]
+    assert "ingenting er lagret" in text
+    assert any("birth_date" in line for line in details) and any("fnr" in line for line in details)
+    assert window.model.rowCount() == 50 and "X-1" not in {c.ref for c in window.state.cases.list()}
