@@ -197,7 +197,6 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self.last_refresh_ms = 0.0
         # Background jobs (and their signal objects) must outlive the worker thread's emit.
-        self._jobs: list[Any] = []
 
         self._build_actions()
         self._build_menus()
@@ -784,22 +783,10 @@ class MainWindow(QMainWindow):
         self._start(work, "Laster inn demo-porteføljen…", self._after_import)
 
     def _start(self, work: Callable[[], Any], label: str, on_done: Callable[[Any], None]) -> None:
-        holder: list[Any] = []
-
-        def finished(result: Any) -> None:
-            self._forget(holder)
-            on_done(result)
-
         def failed(exc: Exception) -> None:
-            self._forget(holder)
             messages.show_error(self, "Det gikk ikke", _failure_text(exc), _failure_details(exc))
 
-        holder.append(run_in_background(self, work, label=label, on_done=finished, on_failed=failed))
-        self._jobs.append(holder[0])
-
-    def _forget(self, holder: list[Any]) -> None:
-        if holder and holder[0] in self._jobs:
-            self._jobs.remove(holder[0])
+        run_in_background(self, work, label=label, on_done=on_done, on_failed=failed)
 
     def _after_import(self, summary: Any) -> None:
         self.state.reload()

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from navoppfolging import domain as d
@@ -146,6 +146,11 @@ class AppState(QObject):
         return result
 
 
+# Jobs are kept here until they finish: a QRunnable whose Python wrapper (and signal object)
+# is collected while still running crashes the process.
+_RUNNING: set[_Job] = set()
+
+
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(object)
@@ -184,10 +189,9 @@ def run_in_background(
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(progress_after_ms)
     progress.setAutoClose(True)
-    timer = QTimer(progress)
-    timer.setSingleShot(True)
 
     def finish() -> None:
+        _RUNNING.discard(job)
         progress.reset()
         progress.deleteLater()
 
@@ -209,5 +213,7 @@ def run_in_background(
 
     job.signals.done.connect(done, Qt.ConnectionType.QueuedConnection)
     job.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    job.setAutoDelete(False)
+    _RUNNING.add(job)
     QThreadPool.globalInstance().start(job)
     return job
