@@ -25,16 +25,19 @@ The object holds advisor idents and numbers only: no case refs, no names, no dat
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from navoppfolging.domain import (
     ActivityCategory,
     ActivityStatus,
     Case,
+    Channel,
+    ContactStatus,
     Innsatsgruppe,
     Portfolio,
 )
@@ -143,12 +146,15 @@ class Workload:
     team_breach: bool
     office_deadlines: tuple[OfficeDeadline, ...]
     rules: tuple[str, ...]  # rule IDs in column order (those of the ruleset in force)
+    # True while only the SQL counts are in: overdue/due-soon (per rule) are not computed yet.
+    rule_counts_pending: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat(),
             "ruleset": self.ruleset,
             "cap": self.cap,
+            **({"rule_counts_pending": True} if self.rule_counts_pending else {}),
             "advisors": [_advisor_json(a) for a in self.advisors],
             "team": {
                 **{k: v for k, v in _advisor_json(self.totals).items() if k not in ("advisor", "breach")},
@@ -353,6 +359,244 @@ def compute_workload(
 
 # --- team mode: PostgreSQL ----------------------------------------------------------------------
 
+# Progress of the per-rule computation: (cases done, cases in all).
+Progress = Callable[[int, int], None]
+_CATEGORY_ORDER: tuple[ActivityCategory, ...] = tuple(ActivityCategory)
+_CATEGORY = {c.value: c for c in ActivityCategory}
+_ACTIVITY_STATUS = {s.value: s for s in ActivityStatus}
+_GROUP = {g.value: g for g in Innsatsgruppe}
+_CHANNEL = {c.value: c for c in Channel}
+
+
+# Light stand-ins for the domain records (named tuples: the engine only reads attributes, and a
+# frozen dataclass costs several times more to build, 100,000 times over).
+class _Dp(NamedTuple):
+    end: dt.date | None
+
+
+class _Aap(NamedTuple):
+    applied_on: dt.date | None
+    decided_on: dt.date | None
+    start: dt.date | None
+    end: dt.date | None
+
+
+class _Om(NamedTuple):
+    death_date: dt.date | None
+
+
+class _Benefits(NamedTuple):
+    dagpenger: _Dp
+    aap: _Aap
+    omstillingsstonad: _Om
+
+
+class _Assessment(NamedTuple):
+    date: dt.date
+    innsatsgruppe: Innsatsgruppe
+
+
+class _Contact(NamedTuple):
+    id: str
+    date: dt.date
+    channel: Channel
+    status: ContactStatus
+    interpreter_booked: bool = False
+
+
+class _Activity(NamedTuple):
+    id: str
+    title: str
+    category: ActivityCategory
+    status: ActivityStatus
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+_NO_BENEFITS = _Benefits(_Dp(None), _Aap(None, None, None, None), _Om(None))
+
+
+class _ReducedCase(NamedTuple):
+    """What the rule engine reads from a case, built from one row of
+    ``navoppfolging_workload_rule_facts`` (revision 0003). ``ref`` is the advisor's ident: the
+    engine copies it into each item, and only the count per advisor is kept."""
+
+    ref: str
+    birth_date: dt.date
+    registered_on: dt.date | None
+    follow_up_offered_on: dt.date | None
+    needs_interpreter: bool
+    benefits: _Benefits
+    sick_leave_start: dt.date | None
+    assessments: tuple[_Assessment, ...]
+    contacts: tuple[_Contact, ...]
+    activities: tuple[_Activity, ...]
+    closed_on: None = None
+    exceptions: tuple[()] = ()
+    flags: tuple[()] = ()
+
+
+def _reduced_builder(idents: Mapping[int, str]) -> Callable[[tuple[Any, ...]], _ReducedCase]:
+    """A function from a fact row to a ``_ReducedCase`` whose engine result equals the case's.
+
+    The SQL has already reduced the child rows to the facts the engine derives from them on
+    ``as_of``; the records here are chosen so the engine derives the same facts again:
+
+    * the latest assessment on or before as_of → that one assessment (``latest``, ``ig``);
+    * the latest held contact on or before as_of → one held contact with its date
+      (``last_contact``); the unbooked planned contacts from as_of → themselves (one item each);
+    * each active category → one FULLFORT activity of that category without dates (adds the
+      category, not expirable); has_plan → one AVBRUTT activity without dates (a plan, nothing
+      else); the expirable activities → themselves, with their real category, status and start
+      (so what they add to the active categories is already in the set).
+
+    Recurring values (dates, enum tuples, synthetic activity tuples) are shared between rows."""
+    held_cache: dict[dt.date, tuple[_Contact, ...]] = {}
+    assessment_cache: dict[tuple[dt.date, str], tuple[_Assessment, ...]] = {}
+    activity_cache: dict[tuple[bool, int], tuple[_Activity, ...]] = {}
+    held, planned = ContactStatus.GJENNOMFORT, ContactStatus.PLANLAGT
+    new = tuple.__new__
+
+    def plan_activities(has_plan: bool, mask: int) -> tuple[_Activity, ...]:
+        key = (has_plan, mask)
+        found = activity_cache.get(key)
+        if found is None:
+            acts = [_Activity("x", "", c, ActivityStatus.FULLFORT) for i, c in enumerate(_CATEGORY_ORDER) if mask >> i & 1]
+            if has_plan:
+                acts.append(_Activity("x", "", ActivityCategory.EGEN_AKTIVITET, ActivityStatus.AVBRUTT))
+            found = activity_cache[key] = tuple(acts)
+        return found
+
+    def build(row: tuple[Any, ...]) -> _ReducedCase:
+        (advisor_id, birth, registered, offered, interpreter, dp_end, aap_applied, aap_decided, aap_start,
+         aap_end, death, sick, assessed_on, group, last, p_dates, p_channels, has_plan, mask,
+         e_categories, e_statuses, e_starts, e_ends) = row
+        if dp_end is None and aap_applied is None and aap_decided is None and aap_start is None \
+                and aap_end is None and death is None:
+            benefits = _NO_BENEFITS
+        else:
+            benefits = _Benefits(_Dp(dp_end), _Aap(aap_applied, aap_decided, aap_start, aap_end), _Om(death))
+        if assessed_on is None:
+            assessments: tuple[_Assessment, ...] = ()
+        else:
+            assessments = assessment_cache.get((assessed_on, group))  # type: ignore[assignment]
+            if assessments is None:
+                assessments = assessment_cache[(assessed_on, group)] = (_Assessment(assessed_on, _GROUP[group]),)
+        if last is None:
+            contacts: tuple[_Contact, ...] = ()
+        else:
+            contacts = held_cache.get(last)  # type: ignore[assignment]
+            if contacts is None:
+                contacts = held_cache[last] = (new(_Contact, ("k", last, Channel.TELEFON, held, False)),)
+        if p_dates is not None:
+            contacts = contacts + tuple(new(_Contact, ("k", d, _CHANNEL[c], planned, False))
+                                        for d, c in zip(p_dates, p_channels, strict=True))
+        activities = plan_activities(has_plan, mask) if has_plan else ()
+        if e_ends is not None:
+            activities = activities + tuple(
+                new(_Activity, ("x", "", _CATEGORY[c], _ACTIVITY_STATUS[st], sd, ed))
+                for c, st, sd, ed in zip(e_categories, e_statuses, e_starts, e_ends, strict=True))
+        return new(_ReducedCase, (idents[advisor_id], birth, registered, offered, bool(interpreter), benefits, sick,
+                                  assessments, contacts, activities, None, (), ()))
+
+    return build
+
+
+def _count_reduced(cases: Iterable[_ReducedCase], as_of: dt.date, accs: dict[str, _Acc],
+                   settings: LocalSettings | None, registry: RulesetRegistry | None) -> None:
+    """Overdue / due-soon per rule from the engine's own ``evaluate_cases`` (``evaluate`` without
+    the sort, which counting does not need)."""
+    import gc
+
+    from navoppfolging.rules.engine import compile_ruleset, evaluate_cases
+
+    compiled = compile_ruleset(ruleset_for(as_of, registry))
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # as in ``evaluate``: many acyclic objects, nothing for the collector to find
+    try:
+        items, _flags = evaluate_cases(cases, as_of, compiled, settings or LocalSettings())  # type: ignore[arg-type]
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    overdue, due_soon = Status.OVERDUE, Status.DUE_SOON
+    counted: Counter[tuple[str, str, Status]] = Counter(
+        (item.case, item.rule, item.status) for item in items if item.status is overdue or item.status is due_soon)
+    for (ident, rule, status), n in counted.items():
+        acc = accs.get(ident)
+        if acc is None:
+            acc = accs[ident] = _Acc()
+        (acc.overdue if status is overdue else acc.due_soon)[rule] += n  # type: ignore[index]
+
+
+def _team_counts(conn: Any, as_of: dt.date, registry: RulesetRegistry | None) -> tuple[list[str], dict[str, _Acc]]:
+    """The advisors and what ``navoppfolging_workload_counts`` aggregates in SQL."""
+    from sqlalchemy import text
+
+    accs: dict[str, _Acc] = {}
+    idents = [r[0] for r in conn.execute(text("SELECT ident FROM advisors WHERE role = 'VEILEDER' ORDER BY ident"))]
+    tg = ruleset_for(as_of, registry).target_group
+    params = {
+        "as_of": as_of, "min_age": tg.min_age, "max_age": tg.max_age_exclusive,
+        # The SQL splits by the first two groups in this order (situasjonsbestemt, spesielt).
+        "groups": [g.value for g in SPLIT_GROUPS] + sorted(g.value for g in tg.innsatsgrupper if g not in SPLIT_GROUPS),
+        "days": CONTACT_WINDOW_DAYS, "categories": sorted(c.value for c in WORK_ORIENTED_CATEGORIES),
+    }
+    counts = text("SELECT * FROM navoppfolging_workload_counts(:as_of, :min_age, :max_age, "
+                  "CAST(:groups AS text[]), :days, CAST(:categories AS text[]))")
+    for row in conn.execute(counts, params).mappings():
+        acc = accs.setdefault(row["advisor"], _Acc())
+        acc.open_cases = row["open_cases"]
+        acc.ug_cases = row["ug_cases"]
+        for code, n in zip(row["groups"] or (), row["group_counts"] or (), strict=True):
+            acc.groups[code] = n  # type: ignore[index]
+        for g, prefix in ((SPLIT_GROUPS[0].value, "sit"), (SPLIT_GROUPS[1].value, "spes")):
+            acc.contact[g] = [row[f"{prefix}_contact"], row[f"{prefix}_ug"]]  # type: ignore[index]
+            acc.work[g] = [row[f"{prefix}_work"], row[f"{prefix}_ug"]]  # type: ignore[index]
+    return idents, accs
+
+
+def _team_rule_counts(conn: Any, as_of: dt.date, accs: dict[str, _Acc], *, settings: LocalSettings | None,
+                      registry: RulesetRegistry | None, chunk_size: int, progress: Progress | None,
+                      timings: dict[str, float] | None) -> None:
+    """Overdue / due-soon per rule: the reduced facts of revision 0003, fetched through a
+    server-side cursor in chunks, each chunk built into ``_ReducedCase`` rows and run through
+    the engine (``progress`` after each chunk)."""
+    import time
+
+    from psycopg import sql
+
+    total = sum(a.open_cases for a in accs.values())
+    idents = {r[0]: r[1] for r in conn.exec_driver_sql("SELECT id, ident FROM advisors")}
+    build = _reduced_builder(idents)
+    raw = conn.connection.driver_connection
+    clock = time.perf_counter
+    spent = {"fetch": 0.0, "build": 0.0, "engine": 0.0}
+    done = 0
+    if progress is not None:
+        progress(0, total)
+    with raw.cursor(name="navoppfolging_workload_rule_facts") as cur:
+        t = clock()
+        cur.execute(sql.SQL("SELECT * FROM navoppfolging_workload_rule_facts(%s, %s)"),
+                    (as_of, [c.value for c in _CATEGORY_ORDER]))
+        spent["fetch"] += clock() - t
+        while True:
+            t = clock()
+            rows = cur.fetchmany(chunk_size)
+            t1 = clock()
+            spent["fetch"] += t1 - t
+            if not rows:
+                break
+            cases = [build(r) for r in rows]
+            t2 = clock()
+            spent["build"] += t2 - t1
+            _count_reduced(cases, as_of, accs, settings, registry)
+            spent["engine"] += clock() - t2
+            done += len(rows)
+            if progress is not None:
+                progress(done, max(total, done))
+    if timings is not None:
+        timings.update(spent)
+
 
 def compute_team_workload(
     db: Database,
@@ -360,59 +604,61 @@ def compute_team_workload(
     *,
     settings: LocalSettings | None = None,
     registry: RulesetRegistry | None = None,
-    chunk_size: int = 5000,
+    chunk_size: int = 20000,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Workload:
-    """The workload in team mode, through the two SECURITY DEFINER functions of revision 0002
-    (which a team lead may execute but whose tables it cannot read):
+    """The whole workload in team mode, through the SECURITY DEFINER functions that a team lead
+    may execute but whose tables it cannot read:
 
-    * ``navoppfolging_workload_counts(as_of)`` aggregates in SQL: open and UG cases, cases per
-      innsatsgruppe and both steering figures per advisor (counts only);
-    * ``navoppfolging_workload_facts(as_of)`` returns de-identified facts of the *open* cases —
-      a row number instead of the ref, no name/fnr/phone/free text — which are streamed in chunks
-      and run through the rule engine for the overdue/due-soon counts per rule, so these equal
-      ``due`` exactly; nothing but counts leave this function.
+    * ``navoppfolging_workload_counts(as_of, …)`` (0002) aggregates in SQL: open and UG cases,
+      cases per innsatsgruppe and both steering figures per advisor (counts only);
+    * ``navoppfolging_workload_rule_facts(as_of, categories)`` (0003) returns, per open case, the
+      facts the rule engine derives from its records on ``as_of`` (reduced in SQL; no ref, name,
+      fnr, phone or free text), which run through the engine for the overdue/due-soon counts per
+      rule, so these equal ``due`` exactly; nothing but counts leave this function.
+
+    ``timings`` (when given) gets the seconds of each phase: counts, fetch, build, engine.
     """
-    from sqlalchemy import text
+    import time
 
-    from navoppfolging.teamdb import facts_to_case
-
-    accs: dict[str, _Acc] = {}
+    t = time.perf_counter()
     with db.engine.connect() as conn:
-        idents = [r[0] for r in conn.execute(text("SELECT ident FROM advisors WHERE role = 'VEILEDER' ORDER BY ident"))]
-        tg = ruleset_for(as_of, registry).target_group
-        params = {
-            "as_of": as_of, "min_age": tg.min_age, "max_age": tg.max_age_exclusive,
-            # The SQL splits by the first two groups in this order (situasjonsbestemt, spesielt).
-            "groups": [g.value for g in SPLIT_GROUPS] + sorted(g.value for g in tg.innsatsgrupper if g not in SPLIT_GROUPS),
-            "days": CONTACT_WINDOW_DAYS, "categories": sorted(c.value for c in WORK_ORIENTED_CATEGORIES),
-        }
-        counts = text("SELECT * FROM navoppfolging_workload_counts(:as_of, :min_age, :max_age, "
-                      "CAST(:groups AS text[]), :days, CAST(:categories AS text[]))")
-        for row in conn.execute(counts, params).mappings():
-            acc = accs.setdefault(row["advisor"], _Acc())
-            acc.open_cases = row["open_cases"]
-            acc.ug_cases = row["ug_cases"]
-            for code, n in zip(row["groups"] or (), row["group_counts"] or (), strict=True):
-                acc.groups[code] = n  # type: ignore[index]
-            for g, prefix in ((SPLIT_GROUPS[0].value, "sit"), (SPLIT_GROUPS[1].value, "spes")):
-                acc.contact[g] = [row[f"{prefix}_contact"], row[f"{prefix}_ug"]]  # type: ignore[index]
-                acc.work[g] = [row[f"{prefix}_work"], row[f"{prefix}_ug"]]  # type: ignore[index]
-        result = conn.execution_options(stream_results=True, max_row_buffer=chunk_size).execute(
-            text("SELECT * FROM navoppfolging_workload_facts(:as_of)"), {"as_of": as_of})
-        while True:
-            rows = result.fetchmany(chunk_size)
-            if not rows:
-                break
-            _count_items((facts_to_case(r) for r in rows), as_of, accs, settings, registry)
+        idents, accs = _team_counts(conn, as_of, registry)
+        if timings is not None:
+            timings["counts"] = time.perf_counter() - t
+        _team_rule_counts(conn, as_of, accs, settings=settings, registry=registry, chunk_size=chunk_size,
+                          progress=progress, timings=timings)
     return _assemble(accs, _idents(idents, accs), as_of, registry)
 
 
-def load_workload(db: Database, as_of: dt.date, *, settings: LocalSettings | None = None) -> Workload:
-    """The one entry point the command line and the window use: SQL in team mode, else the ORM."""
+def compute_team_counts(db: Database, as_of: dt.date, *, registry: RulesetRegistry | None = None) -> Workload:
+    """The part of the workload SQL gives exactly and at once (open, UG, innsatsgrupper, steering
+    figures, team average, office deadlines); the per-rule counts are left out
+    (``rule_counts_pending``) until ``compute_team_workload`` has run the engine."""
+    with db.engine.connect() as conn:
+        idents, accs = _team_counts(conn, as_of, registry)
+    return dataclasses.replace(_assemble(accs, _idents(idents, accs), as_of, registry), rule_counts_pending=True)
+
+
+def load_workload_counts(db: Database, as_of: dt.date, *, settings: LocalSettings | None = None) -> Workload:
+    """The first, fast step of the view: the SQL counts in team mode. On SQLite (one advisor's
+    own file, the ORM and the engine in one go) the whole workload, which is then not pending."""
     from navoppfolging.db import is_sqlite
 
     if not is_sqlite(db.url) and db.url.get_backend_name() == "postgresql":
-        return compute_team_workload(db, as_of, settings=settings)
+        return compute_team_counts(db, as_of)
+    return load_workload(db, as_of, settings=settings)
+
+
+def load_workload(db: Database, as_of: dt.date, *, settings: LocalSettings | None = None,
+                  progress: Progress | None = None) -> Workload:
+    """The whole workload (with the per-rule counts): SQL and the engine in team mode, else the
+    ORM. ``progress(done, total)`` is called as the team-mode cases go through the engine."""
+    from navoppfolging.db import is_sqlite
+
+    if not is_sqlite(db.url) and db.url.get_backend_name() == "postgresql":
+        return compute_team_workload(db, as_of, settings=settings, progress=progress)
     from navoppfolging.services import PortfolioService
 
     portfolio = PortfolioService(db).load()

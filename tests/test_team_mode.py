@@ -62,7 +62,7 @@ def _refs(url: str, user: str, table: str = "cases") -> set[object]:
 
 
 def test_migrations_reach_head_without_drift(pg_url: str) -> None:
-    """Upgrade on PostgreSQL gives exactly the models' schema, and the downgrade of 0002 works."""
+    """Upgrade on PostgreSQL gives exactly the models' schema, and the downgrades of 0003 and 0002 work."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine, text
@@ -72,7 +72,7 @@ def test_migrations_reach_head_without_drift(pg_url: str) -> None:
 
     engine = create_engine(pg_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision() == "0003"
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
         assert diff == []
         assert conn.execute(text("SELECT relrowsecurity FROM pg_class WHERE relname = 'contacts'")).scalar() is True
@@ -141,7 +141,7 @@ def test_team_lead_gets_counts_but_no_case_rows(team: str) -> None:
     assert workload.advisors == expected.advisors
     assert workload.totals == expected.totals
     with psycopg.connect(_dsn(team, "z990001")) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
-        conn.execute("SELECT * FROM navoppfolging_workload_facts(%s)", (TODAY,))
+        conn.execute("SELECT * FROM navoppfolging_workload_rule_facts(%s, %s)", (TODAY, ["ARBEID"]))
 
 
 def test_workload_sql_equals_rule_engine_on_other_dates(team: str) -> None:
