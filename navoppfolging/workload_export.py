@@ -42,11 +42,16 @@ def _pct(share: Share) -> float | None:
     return round(p, 1) if p is not None else None
 
 
-def row_values(a: AdvisorWorkload, *, label: str | None = None) -> list[object]:
-    """One row of numbers (percentages as floats, None where there are no UG cases)."""
+PENDING = "…"  # overdue / due soon while the rule engine is still counting (team mode)
+PENDING_LINE = "Forfalt og snart forfaller (per regel) beregnes …"
+
+
+def row_values(a: AdvisorWorkload, *, label: str | None = None, pending: bool = False) -> list[object]:
+    """One row of numbers (percentages as floats, None where there are no UG cases); with
+    ``pending`` the overdue and due-soon cells say they are not computed yet."""
     return [
         label if label is not None else a.advisor, a.open_cases, a.ug_cases, "ja" if a.breach else "",
-        a.overdue, a.due_soon,
+        PENDING if pending else a.overdue, PENDING if pending else a.due_soon,
         *(a.innsatsgruppe_count(code) for code, _ in GROUP_COLUMNS),
         _pct(a.contact_30d.situasjonsbestemt), _pct(a.contact_30d.spesielt_tilpasset),
         _pct(a.work_activity.situasjonsbestemt), _pct(a.work_activity.spesielt_tilpasset),
@@ -55,7 +60,9 @@ def row_values(a: AdvisorWorkload, *, label: str | None = None) -> list[object]:
 
 def rows(workload: Workload) -> list[list[object]]:
     """Every advisor, then the team totals row."""
-    return [row_values(a) for a in workload.advisors] + [row_values(workload.totals, label=TEAM_LABEL)]
+    pending = workload.rule_counts_pending
+    return ([row_values(a, pending=pending) for a in workload.advisors]
+            + [row_values(workload.totals, label=TEAM_LABEL, pending=pending)])
 
 
 def rule_rows(workload: Workload) -> list[list[object]]:
@@ -77,6 +84,8 @@ def summary_lines(workload: Workload) -> list[str]:
                      + (" — over taket (PORTFOLIO-CAP-50)" if workload.team_breach else ""))
     else:
         lines.append(f"Snitt UG-saker per veileder: {avg} (brevet for {workload.as_of.year} har ikke noe tak)")
+    if workload.rule_counts_pending:
+        lines.append(PENDING_LINE)
     for d in workload.office_deadlines:
         left = (f"{d.days_left} dager igjen" if d.days_left >= 0 else f"{-d.days_left} dager over fristen")
         lines.append(f"{d.rule}: {d.title} — frist {fmt(d.due)}, {left} ({STATUS_LABELS[d.status].lower()})")

@@ -24,6 +24,7 @@ from navoppfolging.workload import compute_workload, load_workload
 from tests.conftest import TODAY
 from tests.pg import PgCluster, pg_server, pg_url  # noqa: F401  (fixtures)
 from tests.team_data import A, B, LEAD, team_portfolio
+from tests.workload_edge_data import edge_portfolio
 
 pytestmark = pytest.mark.postgres
 
@@ -282,3 +283,37 @@ def test_admin_cli_add_user_and_password_from_keyring(pg_server: PgCluster, team
     db = Database.open(url, password_prompt=lambda label: pytest.fail("asked again"))
     assert db.actor == "z990077" and "hemmelig" not in db.display_name
     db.close()
+
+
+def test_reduced_rule_facts_equal_the_engine_on_edge_data(pg_url: str) -> None:  # noqa: F811
+    """The reduction in SQL (revision 0003) gives the engine's counts per advisor and rule on
+    cases built at every edge it reduces (records after as_of, same-date assessments, planned
+    contacts, closed cases, age boundaries), on as_of and on days around it; and the data does
+    exercise every rule the reduction feeds, so a wrong reduction would change a number."""
+    from navoppfolging.workload import compute_team_counts
+
+    # MDB-2024 and MDB-2023 have different rules (DP-26W-LEFT, AAP-END-INFO only in 2023).
+    older = dt.date(2023, 9, 4)
+    recent, early = edge_portfolio(TODAY), edge_portfolio(older, seed=7, prefix="F")
+    portfolio = dataclasses.replace(recent, cases=recent.cases + early.cases)
+    admin = Database.open(pg_url, actor="admin")
+    try:
+        PortfolioService(admin).import_portfolio(portfolio)
+        seen: set[str] = set()
+        days = [d + dt.timedelta(days=k) for d in (TODAY, older) for k in (0, -1, 1, 8)]
+        for day in days:
+            sql = load_workload(admin, day)
+            engine = compute_workload(portfolio, day, advisors=[A, B])
+            assert sql.advisors == engine.advisors, day
+            assert sql.totals == engine.totals, day
+            seen |= {r for r, _ in engine.totals.overdue_by_rule} | {r for r, _ in engine.totals.due_soon_by_rule}
+            first = compute_team_counts(admin, day)
+            assert first.rule_counts_pending and not sql.rule_counts_pending
+            strip = {"overdue": 0, "due_soon": 0, "overdue_by_rule": (), "due_soon_by_rule": ()}
+            assert first.advisors == tuple(dataclasses.replace(a, **strip) for a in engine.advisors)
+            assert first.team_average == engine.team_average and first.office_deadlines == engine.office_deadlines
+        assert {"UG-OFFER-8W", "UG-STANDARD-REASSESS-8W", "CONTACT-30D", "UG-AGE-OUT", "LONGTERM-REASSESS-6M",
+                "DP-26W-LEFT", "AAP-ACTIVITY-26W", "AAP-APPLICATION-5W", "AAP-END-INFO", "SICK-NO-EMPLOYER-12W",
+                "OMSTILLING-6M", "PLAN-MISSING", "ACTIVITY-EXPIRED", "INTERPRETER-BOOK"} <= seen
+    finally:
+        admin.close()

@@ -151,3 +151,19 @@ def test_bad_as_of_is_exit_2(db_url: str) -> None:
     done = _cli("--db", db_url, "workload", "--as-of", "2024-13-01")
     assert done.returncode == 2 and "--as-of" in done.stderr
 
+
+
+def test_edge_data_through_sqlite_equals_the_engine(db) -> None:  # type: ignore[no-untyped-def]
+    """The edge cases of the team-mode reduction, stored and loaded through SQLite, give the
+    engine's numbers on as_of and the days around it (the counts step is then the whole view)."""
+    from navoppfolging.services import PortfolioService
+    from navoppfolging.workload import load_workload_counts
+    from tests.workload_edge_data import edge_portfolio
+
+    portfolio = edge_portfolio(TODAY)
+    PortfolioService(db).import_portfolio(portfolio)
+    for day in (TODAY, TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=8)):
+        expected = compute_workload(portfolio, day, advisors=[A, B])
+        assert load_workload(db, day).advisors == expected.advisors
+        first = load_workload_counts(db, day)
+        assert not first.rule_counts_pending and first.advisors == expected.advisors

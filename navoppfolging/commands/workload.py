@@ -30,14 +30,22 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from navoppfolging.rules import LocalSettings
     from navoppfolging.services import SettingsService
-    from navoppfolging.workload import load_workload
+    from navoppfolging.workload import load_workload, load_workload_counts
     from navoppfolging.workload_export import write_pdf, write_table, write_xlsx
 
     as_of = parse_as_of(args.as_of)
     db = open_db(args)
     try:
         settings = LocalSettings.from_mapping(SettingsService(db).all())
-        workload = load_workload(db, as_of, settings=settings)
+        # In team mode the SQL counts come at once: the table prints them before the engine's
+        # per-rule counts, which take a few seconds for a large team (then the whole table).
+        first = None if args.json else load_workload_counts(db, as_of, settings=settings)
+        if first is not None and first.rule_counts_pending:
+            write_table(first, sys.stdout)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+            first = None
+        workload = first if first is not None else load_workload(db, as_of, settings=settings)
     finally:
         db.close()
     if args.json:
