@@ -50,9 +50,9 @@ def build_sheet(cases: Iterable[d.Case], as_of: dt.date, *, with_fnr: bool = Fal
 
     cases = tuple(cases)
     evaluation = evaluate(cases, as_of, settings=settings)
-    first_due = {}
-    for item in evaluation.items:  # sorted by due date: the first per case is the next deadline
-        first_due.setdefault(item.case, item)
+    first_due: dict[str, Any] = {}
+    for due_item in evaluation.items:  # sorted by due date: the first per case is the next deadline
+        first_due.setdefault(due_item.case, due_item)
     letter_flags: dict[str, list[str]] = {}
     for flag in evaluation.flags:
         if flag.flag not in {f.value for f in d.Flag}:

@@ -420,8 +420,8 @@ def parse_date_time(value: Any, *, as_of: dt.date, max_year: int | None = None) 
     optional time («17.05.2024 10:30», «kl. 10.30»). Two-digit years are 20yy up to
     ``max_year`` (default: ten years after ``as_of``), otherwise 19yy."""
     if isinstance(value, dt.datetime):
-        t = value.time().replace(second=0, microsecond=0)
-        return value.date(), (t if t != dt.time(0, 0) else None)
+        clock = value.time().replace(second=0, microsecond=0)
+        return value.date(), (clock if clock != dt.time(0, 0) else None)
     if isinstance(value, dt.date):
         return value, None
     if isinstance(value, bool):
@@ -751,7 +751,7 @@ def preview(
     if len(mapping.fields) != len(table.headers):
         raise ValueError("the mapping does not fit the table")
     existing = tuple(existing)
-    by_ref = {c.ref: c for c in existing}
+    by_ref: dict[str, d.Case] = {c.ref: c for c in existing}
     by_fnr = {c.fnr: c for c in existing if c.fnr}
     by_person = {(_key(c.name), c.birth_date): c for c in existing}
     idents = {a.ident for a in advisors}

@@ -109,7 +109,7 @@ def _choose_advisor(given: str | None, advisors: Any, mapping: Any) -> str | Non
     """``--advisor``, else the only advisor in the database; a Veileder column may do without."""
     from navoppfolging.tabular import Field
 
-    idents = [a.ident for a in advisors]
+    idents: list[str] = [str(a.ident) for a in advisors]
     if given is not None:
         if given not in idents:
             raise ValidationError([Problem("--advisor", f"ukjent veileder {given!r} (finnes ikke i databasen)")])
