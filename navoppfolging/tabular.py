@@ -248,12 +248,11 @@ def read_csv_bytes(data: bytes) -> Table:
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     raw: list[tuple[int, tuple[Any, ...]]] = []
-    start = 1
     try:
-        for cells in reader:
-            raw.append((start, tuple(cells)))
-            # A quoted cell may span lines: the next row starts after the reader's current line.
-            start = reader.line_num + 1
+        # Rows are numbered as Excel shows the file: one row per record (a quoted cell spanning
+        # two lines is still one row), blank lines included.
+        for number, cells in enumerate(reader, start=1):
+            raw.append((number, tuple(cells)))
     except csv.Error as exc:
         raise ValidationError([Problem(f"linje {reader.line_num}", f"CSV-filen kan ikke leses ({exc})")]) from None
     return _table(raw, kind="csv", encoding=encoding, delimiter=delimiter)

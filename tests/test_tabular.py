@@ -184,6 +184,15 @@ def test_bad_dates_are_errors(value: str) -> None:
         tabular.parse_date_time(value, as_of=TODAY)
 
 
+def test_csv_rows_are_numbered_as_excel_shows_them() -> None:
+    """A quoted cell over two lines is one row in Excel; a blank line is a row too."""
+    data = 'Navn;Fødselsdato;Mål\r\nOla;17.05.2004;"to\r\nlinjer"\r\n\r\nKari;xx;\r\n'.encode()
+    table = tabular.read_csv_bytes(data)
+    result = preview(table, ColumnMapping.recognise(table.headers), "Z990001", TODAY)
+    assert [(r.row, r.ok) for r in result.rows] == [(2, True), (4, False)]
+    assert result.cases[0].goal == "to\r\nlinjer"
+
+
 def test_excel_number_fnr_gets_its_leading_zero_back_and_gives_the_birth_date() -> None:
     fnr = _fnr(dt.date(2004, 1, 5))
     assert fnr.startswith("0")
