@@ -88,7 +88,7 @@ def restore(db: Database, file: Path) -> Path | None:
     try:
         # Through the backup API into the live file: WAL and locks are handled by SQLite, and
         # a failure part-way leaves the destination as it was.
-        src.backup(raw.driver_connection)  # type: ignore[union-attr]
+        src.backup(raw.driver_connection)  # type: ignore[arg-type]
     finally:
         raw.close()
         src.close()
