@@ -10,7 +10,7 @@ import random
 from stdnum.no import fodselsnummer
 
 from navoppfolging import domain as d
-from navoppfolging.dates import add_days
+from navoppfolging.dates import add_days, add_months
 
 FIRST = ("Emma", "Nora", "Sofie", "Ingrid", "Sara", "Leah", "Maja", "Thea", "Ida", "Aurora", "Ella", "Frida",
          "Jakob", "Emil", "Noah", "Oliver", "Filip", "William", "Lukas", "Aksel", "Henrik", "Sander", "Mathias",
@@ -93,20 +93,26 @@ def generate(today: dt.date, *, n: int = 50, seed: int = 2024, advisor: str = "Z
         assessments = []
         if assessed <= today and i % 17 != 5:
             assessments.append(d.Assessment(date=assessed, innsatsgruppe=group, note="§ 14 a-vedtak"))
-        offered = add_days(registered, rng.randint(5, 50)) if rng.random() < 0.8 else None
+            # Long-term unemployed get a new assessment after six months (MDB-2024), most of them.
+            reassess = add_days(add_months(registered, 6), rng.randint(0, 20))
+            if reassess <= today and rng.random() < 0.8:
+                assessments.append(d.Assessment(date=reassess, innsatsgruppe=group, note="Ny vurdering etter seks måneder"))
+        offered = add_days(registered, rng.randint(5, 50)) if rng.random() < 0.9 else None
         if offered and offered > today:
             offered = None
+        # Held contacts counted back from a recent last one: most advisors keep up, a few slip.
         contacts: list[d.Contact] = []
-        last = registered
-        for k in range(rng.randint(0, 6)):
-            day = add_days(last, rng.randint(7, 45))
-            if day > today:
-                break
-            status = d.ContactStatus.GJENNOMFORT if rng.random() < 0.85 else d.ContactStatus.IKKE_MOTT
+        days_since = rng.randint(2, 28) if rng.random() < 0.82 else rng.randint(31, 70)
+        day = add_days(today, -days_since)
+        dates = []
+        while day > registered and len(dates) < rng.randint(1, 6):
+            dates.append(day)
+            day = add_days(day, -rng.randint(14, 45))
+        for k, day in enumerate(sorted(dates)):
+            status = d.ContactStatus.GJENNOMFORT if rng.random() < 0.9 else d.ContactStatus.IKKE_MOTT
             channel = rng.choice(list(d.Channel))
             contacts.append(d.Contact(id=d.ItemId(f"k{k + 1}"), date=day, channel=channel, status=status,
                                       summary="Gikk gjennom aktivitetsplanen og avtalte neste steg." if status == d.ContactStatus.GJENNOMFORT else ""))
-            last = day
         if rng.random() < 0.7:
             planned = add_days(today, rng.randint(1, 25))
             contacts.append(d.Contact(id=d.ItemId(f"k{len(contacts) + 1}"), date=planned, channel=d.Channel.OPPMOTE,
@@ -121,7 +127,10 @@ def generate(today: dt.date, *, n: int = 50, seed: int = 2024, advisor: str = "Z
                 start = add_days(registered, rng.randint(0, 60))
                 end = add_days(start, rng.randint(30, 180))
                 if end < today:
-                    status = rng.choice((d.ActivityStatus.FULLFORT, d.ActivityStatus.GJENNOMFORES, d.ActivityStatus.AVBRUTT))
+                    # Most finished activities have been closed; some are left running (expired).
+                    roll = rng.random()
+                    status = (d.ActivityStatus.FULLFORT if roll < 0.78 else
+                              d.ActivityStatus.AVBRUTT if roll < 0.92 else d.ActivityStatus.GJENNOMFORES)
                 elif start > today:
                     status = rng.choice((d.ActivityStatus.PLANLAGT, d.ActivityStatus.FORSLAG))
                 else:
