@@ -462,3 +462,34 @@ def test_a_bad_file_is_refused_with_every_problem_and_nothing_written(window, qt
     assert "ingenting er lagret" in text
     assert any("birth_date" in line for line in details) and any("fnr" in line for line in details)
     assert window.model.rowCount() == 50 and "X-1" not in {c.ref for c in window.state.cases.list()}
+
+
+def test_tools_menu_opens_team_overview_import_export_and_hand_over(window, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    """The Verktøy menu reaches every tool: the workload view gets the real counts, the
+    spreadsheet import and export dialogs get the services, and a hand-over moves the case."""
+    from navoppfolging.ui import export_dialog, handover_dialog, spreadsheet_import_dialog, workload_view
+
+    calls: dict[str, Any] = {}
+    monkeypatch.setattr(workload_view.WorkloadDialog, "ask",
+                        classmethod(lambda cls, parent, *, load, as_of: calls.setdefault("workload", load(as_of))))
+    monkeypatch.setattr(spreadsheet_import_dialog.SpreadsheetImportDialog, "ask",
+                        classmethod(lambda cls, parent, **kw: calls.setdefault("import", kw) and None))
+    monkeypatch.setattr(export_dialog.ExportDialog, "ask",
+                        classmethod(lambda cls, parent, **kw: calls.setdefault("export", kw) and "ok"))
+    monkeypatch.setattr(handover_dialog.HandoverDialog, "ask",
+                        classmethod(lambda cls, parent, **kw: calls.setdefault("handover", kw) and "Z990003"))
+    from navoppfolging import domain as d
+
+    window.state.advisors.save(d.Advisor(ident=d.AdvisorIdent("Z990003"), name="Ola Kollega"))
+    window.state.reload()
+    titles = {a.text(): a for a in window.menu_tools.actions()}
+    titles["Teamoversikt…"].trigger()
+    assert sum(a.open_cases for a in calls["workload"].advisors) == len(window.state.case_list())
+    titles["Importer fra Excel/CSV…"].trigger()
+    assert calls["import"]["import_portfolio"] == window.state.portfolio.import_portfolio
+    titles["Eksporter til regneark/kalender…"].trigger()
+    assert len(calls["export"]["load"]().cases) == 50
+    window.select_ref("U-0001")
+    titles["Overfør sak til annen veileder…"].trigger()
+    assert ("Z990003", "Ola Kollega") in calls["handover"]["receivers"]
+    assert window.state.case("U-0001").advisor == "Z990003"

@@ -37,11 +37,27 @@ def open_database(db_url: str | None):  # type: ignore[no-untyped-def]
     from navoppfolging.db import Database
     from navoppfolging.ui import messages
 
-    try:
-        return Database.open(db_url)
-    except NavOppfolgingError as exc:
-        messages.show_error(None, "Kan ikke åpne databasen", str(exc))
-        return None
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from navoppfolging.ui.passphrase_dialog import PassphraseDialog
+
+    def passphrase(first_time: bool) -> str | None:
+        # Only when no secure keyring exists: the key is never stored in plain text.
+        return PassphraseDialog.ask(None, first_time=first_time)
+
+    def team_password(label: str) -> str | None:
+        text, ok = QInputDialog.getText(None, "Teamdatabase", f"Passord for {label}:", QLineEdit.EchoMode.Password)
+        return text if ok else None
+
+    # A wrong passphrase is refused with a message; the user may try again (three times).
+    for _attempt in range(3):
+        try:
+            return Database.open(db_url, passphrase_provider=passphrase, password_prompt=team_password)
+        except NavOppfolgingError as exc:
+            messages.show_error(None, "Kan ikke åpne databasen", str(exc))
+            if "Avbrutt" in str(exc) or "allerede åpen" in str(exc):
+                return None
+    return None
 
 
 def run(db_url: str | None = None) -> int:

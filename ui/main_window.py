@@ -327,6 +327,7 @@ class MainWindow(QMainWindow):
         self.menu_help.addActions([self.act_shortcuts, self.act_about])
         # «Verktøy» is filled by other features (Teamoversikt, regneark, kalender); hidden until then.
         self.menu_tools.menuAction().setVisible(False)
+        self._build_tool_actions()
 
     def menu(self, name: str) -> QMenu:
         """The menu called ``name``: «fil», «sak», «vis», «verktøy» or «hjelp»."""
@@ -334,6 +335,60 @@ class MainWindow(QMainWindow):
             return self._menus[name.casefold()]
         except KeyError:
             raise KeyError(f"ukjent meny {name!r}; finnes: {', '.join(self._menus)}") from None
+
+    def _build_tool_actions(self) -> None:
+        """Team lead's overview, spreadsheet import, export to spreadsheets/calendar, hand-over."""
+        self.add_tool_action("verktøy", self._action("Teamoversikt…", self.open_workload, icon="BarChart",
+                                                     shortcut="Ctrl+Shift+T"))
+        self.add_tool_action("verktøy", self._action("Importer fra Excel/CSV…", self.import_spreadsheet,
+                                                     icon="FileImport", shortcut="Ctrl+Shift+I"))
+        self.add_tool_action("verktøy", self._action("Eksporter til regneark/kalender…", self.export_other,
+                                                     icon="FileExport", shortcut="Ctrl+Shift+E"))
+        self.add_tool_action("verktøy", self._action("Overfør sak til annen veileder…", self.hand_over,
+                                                     icon="ArrowForward"))
+
+    def open_workload(self) -> None:
+        from navoppfolging.ui.workload_view import WorkloadDialog
+        from navoppfolging.workload import load_workload
+
+        WorkloadDialog.ask(self, load=lambda day: load_workload(self.state.db, day), as_of=self.state.as_of)
+
+    def import_spreadsheet(self) -> None:
+        from navoppfolging.ui.spreadsheet_import_dialog import SpreadsheetImportDialog
+
+        me = self.state.me
+        summary = SpreadsheetImportDialog.ask(
+            self, advisors=self.state.advisor_list(), default_advisor=me.ident if me else None,
+            existing=self.state.cases.list, next_ref=self.state.cases.new_ref,
+            import_portfolio=self.state.portfolio.import_portfolio, as_of=self.state.as_of)
+        if summary is not None:
+            self.state.reload()
+            self.statusBar().showMessage(summary.line(), 8000)
+
+    def export_other(self) -> None:
+        from navoppfolging.ui.export_dialog import ExportDialog
+
+        text = ExportDialog.ask(self, load=self.state.portfolio.load, as_of=self.state.as_of,
+                                settings=self.state.local_settings)
+        if text:
+            self.statusBar().showMessage(text, 8000)
+
+    def hand_over(self) -> None:
+        from navoppfolging.handover import HandoverService
+        from navoppfolging.ui.handover_dialog import HandoverDialog
+
+        ref = self.selected_ref() or (self.case_view().current_ref if self.showing_case() else None)
+        if ref is None:
+            messages.show_info(self, "Overfør sak", "Velg en sak i porteføljen først.")
+            return
+        service = HandoverService(self.state.db)
+        receivers = [(a.ident, a.name) for a in service.receivers(exclude=self.state.case(ref).advisor)]
+        to = HandoverDialog.ask(self, receivers=receivers,
+                                preview=lambda ident: service.preview([ref], to=ident, as_of=self.state.as_of),
+                                case_count=1)
+        if to:
+            version = self.state.case(ref).version
+            self.state.write(self, lambda: service.hand_over([ref], to=to, expected_versions={ref: version}), ref=ref)
 
     def add_tool_action(self, menu_name: str, action: QAction, *, toolbar: bool = False) -> QAction:
         """Add ``action`` to a menu (and the toolbar); its shortcut then works in the whole window
