@@ -79,6 +79,12 @@ def store_password(url: URL, password: str) -> bool:
     import keyring
     from keyring.errors import KeyringError
 
+    from navoppfolging.crypto import keyring_is_secure
+
+    if not keyring_is_secure():
+        # A plaintext-file or failing keyring would put the password in clear text: ask each time.
+        log.warning("ingen sikker nøkkelring: passordet til teamdatabasen blir ikke husket")
+        return False
     try:
         keyring.set_password(KEYRING_SERVICE, keyring_username(url), password)
         return True
