@@ -85,3 +85,21 @@ def test_due_table(url: str, capsys: pytest.CaptureFixture[str]) -> None:
 def test_due_bad_input_exit_2(url: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     assert main(["due", "--db", url, *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_table_flags_a_deadline_on_a_public_holiday(capsys) -> None:  # type: ignore[no-untyped-def]
+    """A due date on 17 May gets the last working day before it in the readable table."""
+    import datetime as dt
+    import io
+
+    from navoppfolging.commands.due import select_items, write_table
+    from navoppfolging.domain import AdvisorIdent, Assessment, Case, CaseRef, Innsatsgruppe
+    from navoppfolging.rules import evaluate
+
+    case = Case(ref=CaseRef("U-0001"), advisor=AdvisorIdent("Z1"), name="Ola", birth_date=dt.date(2004, 1, 1),
+                registered_on=dt.date(2024, 4, 17),
+                assessments=(Assessment(date=dt.date(2024, 4, 20), innsatsgruppe=Innsatsgruppe.SITUASJONSBESTEMT_INNSATS),))
+    evaluation = evaluate([case], dt.date(2024, 5, 10))
+    out = io.StringIO()
+    write_table(evaluation, select_items(evaluation, 30), 30, out)
+    assert "Fristen er 17. mai — planlegg senest 16. mai" in out.getvalue()

@@ -72,6 +72,12 @@ def to_json(evaluation: Evaluation, items: tuple[DueItem, ...]) -> dict[str, Any
     }
 
 
+def note_text(due: dt.date) -> str:
+    from navoppfolging.holidays_no import note_text as holiday_note
+
+    return holiday_note(due)
+
+
 def write_table(evaluation: Evaluation, items: tuple[DueItem, ...], horizon: int, out: TextIO) -> None:
     ruleset = evaluation.ruleset
     note = f", siste kjente brev: {ruleset.year}" if ruleset.year < evaluation.as_of.year else ""
@@ -97,6 +103,9 @@ def write_table(evaluation: Evaluation, items: tuple[DueItem, ...], horizon: int
                 item = items[index - 1]
                 indent = " " * (sum(widths) + 8)
                 out.write(f"{indent}{item.explanation}\n")
+                holiday = note_text(item.due)
+                if holiday:
+                    out.write(f"{indent}{holiday}\n")
                 if item.exceptions:
                     out.write(f"{indent}Registrert unntak: "
                               + "; ".join(f"{e.kind.value} {fmt(e.date)}" for e in item.exceptions) + "\n")
