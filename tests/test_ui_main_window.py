@@ -471,7 +471,7 @@ def test_tools_menu_opens_team_overview_import_export_and_hand_over(window, qtbo
 
     calls: dict[str, Any] = {}
     monkeypatch.setattr(workload_view.WorkloadDialog, "ask",
-                        classmethod(lambda cls, parent, *, load, as_of: calls.setdefault("workload", load(as_of))))
+                        classmethod(lambda cls, parent, *, load, as_of, load_counts: calls.setdefault("workload", load(as_of))))
     monkeypatch.setattr(spreadsheet_import_dialog.SpreadsheetImportDialog, "ask",
                         classmethod(lambda cls, parent, **kw: calls.setdefault("import", kw) and None))
     monkeypatch.setattr(export_dialog.ExportDialog, "ask",

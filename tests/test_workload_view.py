@@ -128,3 +128,16 @@ def test_handover_dialog_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.rejected):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+
+
+def test_counts_first_then_per_rule_counts_from_the_background(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Team mode: the SQL counts show at once with the per-rule columns marked pending; the full
+    workload (rule engine) replaces them when the background job is done."""
+    full = compute_workload(team_portfolio(TODAY), TODAY, advisors=[A, B])
+    pending = dataclasses.replace(full, rule_counts_pending=True)
+    dialog = WorkloadDialog(lambda d: full, as_of=TODAY, load_counts=lambda d: pending)
+    qtbot.addWidget(dialog)
+    assert dialog.model.workload is pending
+    with qtbot.waitSignal(dialog.completed, timeout=5000) as blocker:
+        pass
+    assert blocker.args[0] is full and dialog.model.workload is full

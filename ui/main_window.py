@@ -349,9 +349,11 @@ class MainWindow(QMainWindow):
 
     def open_workload(self) -> None:
         from navoppfolging.ui.workload_view import WorkloadDialog
-        from navoppfolging.workload import load_workload
+        from navoppfolging.workload import load_workload, load_workload_counts
 
-        WorkloadDialog.ask(self, load=lambda day: load_workload(self.state.db, day), as_of=self.state.as_of)
+        db = self.state.db
+        WorkloadDialog.ask(self, load=lambda day: load_workload(db, day), as_of=self.state.as_of,
+                           load_counts=lambda day: load_workload_counts(db, day))
 
     def import_spreadsheet(self) -> None:
         from navoppfolging.ui.spreadsheet_import_dialog import SpreadsheetImportDialog
