@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
 from navoppfolging.ui import theme
-from navoppfolging.ui.tab_common import DateField, error_label, length_error, show_error
+from navoppfolging.ui.tab_common import DateField, error_label, length_error, save_buttons, show_error
 
 
 def _combo(name: str, labels: Mapping[Any, str], current: StrEnum) -> QComboBox:
@@ -87,13 +86,7 @@ class ActivityDialog(QDialog):
         hint.setProperty("subtle", "true")
         form.addRow("", hint)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Lagre")
-        theme.set_variant(self.ok_button, "primary")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = save_buttons(self, "Lagre")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)

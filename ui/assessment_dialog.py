@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QPlainTextEdit,
     QVBoxLayout,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
 from navoppfolging.ui import theme
-from navoppfolging.ui.tab_common import error_label, from_qdate, length_error, show_error, to_qdate
+from navoppfolging.ui.tab_common import error_label, from_qdate, length_error, save_buttons, show_error, to_qdate
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +67,7 @@ class AssessmentDialog(QDialog):
         form.addRow("&Hovedmål:", self.hovedmal_combo)
         form.addRow("&Notat:", self.note_edit)
         form.addRow("", self.note_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Lagre")
-        theme.set_variant(self.ok_button, "primary")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = save_buttons(self, "Lagre")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)

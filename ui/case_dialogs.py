@@ -79,9 +79,10 @@ def fnr_matches_birth_date(fnr: str, birth: dt.date) -> bool:
 
 
 class _Form(QDialog):
-    """Shared plumbing: one error label per field, re-validated on every edit."""
+    """Shared plumbing: one error label per field, re-validated on every edit; ``save`` runs
+    when the user presses «Lagre»."""
 
-    def __init__(self, parent: QWidget | None) -> None:
+    def __init__(self, parent: QWidget | None, *, save: Callable[[], None]) -> None:
         super().__init__(parent)
         self._checks: list[Callable[[], bool]] = []
         self.form = QFormLayout()
@@ -92,7 +93,7 @@ class _Form(QDialog):
         theme.set_variant(self.ok_button, "primary")
         self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
-        self.buttons.accepted.connect(self._save)
+        self.buttons.accepted.connect(save)
         self.buttons.rejected.connect(self.reject)
 
     def add_field(self, label: str, field: QWidget, check: Callable[[], str | None] | None = None,
@@ -133,15 +134,11 @@ class _Form(QDialog):
         self.ok_button.setEnabled(ok)
         return ok
 
-    def _save(self) -> None:
-        raise NotImplementedError
-
-
 class NewCaseDialog(_Form):
     """«Ny sak»: the young person, the first § 14 a assessment, the goal and the flags."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, save=self._save)
         self.setWindowTitle("Ny sak")
         self.setObjectName("newCaseDialog")
         self.state = state
@@ -420,7 +417,7 @@ class CloseCaseDialog(_Form):
     """«Avslutt sak»: the date and the reason (required)."""
 
     def __init__(self, state: AppState, ref: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, save=self._save)
         self.state = state
         self.case = state.case(ref)
         self.closed: d.Case | None = None

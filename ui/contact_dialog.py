@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
 from navoppfolging.ui import theme
-from navoppfolging.ui.tab_common import error_label, from_qdate, length_error, show_error, to_qdate
+from navoppfolging.ui.tab_common import error_label, from_qdate, length_error, save_buttons, show_error, to_qdate
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +112,8 @@ class ContactDialog(QDialog):
             hint.setProperty("subtle", "true")
             form.addRow("", hint)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Lagre")
+        self.buttons, self.ok_button = save_buttons(self, "Lagre")
         self.ok_button.setDefault(True)
-        theme.set_variant(self.ok_button, "primary")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -185,13 +178,7 @@ class SummaryDialog(QDialog):
         self.summary_edit.setTabChangesFocus(True)
         self.summary_edit.setFixedHeight(100)
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Marker som gjennomført")
-        theme.set_variant(self.ok_button, "primary")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = save_buttons(self, "Marker som gjennomført")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.summary_edit)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QVBoxLayout,
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
 from navoppfolging.ui import theme
-from navoppfolging.ui.tab_common import error_label, length_error, show_error
+from navoppfolging.ui.tab_common import error_label, length_error, save_buttons, show_error
 
 # The roles advisors name most often (portfolio-format.md); any other text is allowed.
 ROLE_SUGGESTIONS = ("OT", "Helsetjenesten", "Jobbspesialist (IPS)", "Arbeidsgiver", "Skole", "Barnevernet",
@@ -46,13 +45,7 @@ class ExternalContactDialog(QDialog):
         form.addRow("&Telefon:", self.phone_edit)
         form.addRow("&Organisasjon:", self.org_edit)
         form.addRow("", self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Lagre")
-        theme.set_variant(self.ok_button, "primary")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = save_buttons(self, "Lagre")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)

@@ -23,7 +23,18 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLayout, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from navoppfolging.dates import fmt
 from navoppfolging.ui import theme
@@ -273,6 +284,18 @@ class DateField(QLineEdit):
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
+
+
+def save_buttons(dialog: QDialog, ok_text: str = "Lagre") -> tuple[QDialogButtonBox, QPushButton]:
+    """The dialogs' «Lagre»/«Avbryt» row: OK as Aksel's primary button, wired to accept/reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok_button.setText(ok_text)
+    theme.set_variant(ok_button, "primary")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok_button
 
 
 def tag(text: str, kind: str, *, tooltip: str = "") -> QLabel:
