@@ -49,6 +49,20 @@ def _common_options(*, default: object) -> argparse.ArgumentParser:
     return common
 
 
+def opens_window(argv: Sequence[str]) -> bool:
+    """No sub-command, no help and nothing else positional: the window starts, and no command
+    module needs loading (they pull in ReportLab, openpyxl … — start-up time, issue 9)."""
+    value_of_db = False
+    for arg in argv:
+        if value_of_db:
+            value_of_db = False
+        elif arg == "--db":
+            value_of_db = True
+        elif arg in ("-h", "--help") or not arg.startswith("-"):
+            return False
+    return True
+
+
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     top = _common_options(default=None)
     # On the sub-commands the same options default to SUPPRESS, so `--db` given before the
@@ -62,7 +76,7 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     # Only the chosen command's module is imported; `--help` lists all of them.
     wanted = next((a for a in argv if a in COMMANDS), None)
     for name, module_name in COMMANDS.items():
-        if wanted is not None and name != wanted:
+        if (wanted is not None and name != wanted) or (wanted is None and opens_window(argv)):
             continue
         try:
             module = importlib.import_module(module_name)

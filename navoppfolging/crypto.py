@@ -72,6 +72,16 @@ class DbKey:
         return cls(password, raw=False, source=source)
 
 
+WRONG_KEY = (
+    "Kan ikke åpne databasen {name}: feil nøkkel eller passord, eller filen er ikke en "
+    "navoppfolging-database. Sjekk passordet (eller NAVOPPFOLGING_DB_KEY) og prøv igjen."
+)
+ENCRYPTED_AS_PLAIN = (
+    "Kan ikke åpne databasen {name}: filen er kryptert (eller ikke en database). En kryptert fil "
+    "åpnes uten --db (standardfilen) eller med --db sqlite+pysqlcipher:///sti/til/fil."
+)
+
+
 def new_raw_key() -> DbKey:
     return DbKey(secrets.token_hex(32), raw=True, source="keyring")
 

@@ -35,22 +35,15 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, QueuePool
 
+from navoppfolging.crypto import ENCRYPTED_AS_PLAIN, WRONG_KEY
 from navoppfolging.errors import DatabaseError
+from navoppfolging.paths import ENV_DB, default_db_file
 
 if TYPE_CHECKING:
     from navoppfolging.crypto import PassphraseProvider
     from navoppfolging.locking import FileLock
 
 log = logging.getLogger(__name__)
-
-ENV_DB = "NAVOPPFOLGING_DB"
-
-
-def data_dir() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("navoppfolging", appauthor=False)
-
 
 ENCRYPTED_DRIVER = "sqlite+pysqlcipher"
 BACKUP_KEEP_SETTING = "backup.keep"
@@ -59,7 +52,7 @@ BACKUP_KEEP_DEFAULT = 10
 
 def default_url() -> URL:
     """The local database: encrypted (SQLCipher), in the user's data directory."""
-    return URL.create(ENCRYPTED_DRIVER, database=str(data_dir() / "navoppfolging.db"))
+    return URL.create(ENCRYPTED_DRIVER, database=str(default_db_file()))
 
 
 def is_encrypted_url(url: URL) -> bool:
@@ -352,16 +345,6 @@ def _with_key(url: URL, path: Path | None, *, explicit: bool,
         return url.set(drivername="sqlite"), False
     key = crypto.obtain_key(path, passphrase_provider=passphrase_provider)
     return url.set(password=key.sql_password), True
-
-
-WRONG_KEY = (
-    "Kan ikke åpne databasen {name}: feil nøkkel eller passord, eller filen er ikke en "
-    "navoppfolging-database. Sjekk passordet (eller NAVOPPFOLGING_DB_KEY) og prøv igjen."
-)
-ENCRYPTED_AS_PLAIN = (
-    "Kan ikke åpne databasen {name}: filen er kryptert (eller ikke en database). En kryptert fil "
-    "åpnes uten --db (standardfilen) eller med --db sqlite+pysqlcipher:///sti/til/fil."
-)
 
 
 def _probe_sqlite(engine: Engine, url: URL, path: Path | None) -> None:

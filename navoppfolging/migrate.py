@@ -9,14 +9,13 @@ revision files, which ``tests/test_migrations.py`` proves equal to Alembic's own
 from __future__ import annotations
 
 import logging
-import re
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from navoppfolging import migrations_path
+from navoppfolging.revisions import head_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_REVISION = re.compile(r"^revision(?::\s*str)?\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
-_DOWN = re.compile(r"^down_revision(?::[^=]+)?=\s*(?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -40,21 +37,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-@lru_cache(maxsize=1)
-def head_revision() -> str | None:
-    """The head of the (linear) chain, read from the revision files without Alembic."""
-    revisions: dict[str, str | None] = {}
-    for path in (migrations_path() / "versions").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        rev, down = _REVISION.search(source), _DOWN.search(source)
-        if rev is not None and down is not None:
-            revisions[rev.group(1)] = down.group(1)
-    pointed_at = set(revisions.values())
-    heads = [r for r in revisions if r not in pointed_at]
-    return heads[0] if len(heads) == 1 else _alembic_head()
-
-
-def _alembic_head() -> str | None:
+def alembic_head() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

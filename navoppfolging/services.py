@@ -28,6 +28,7 @@ from navoppfolging import models as m
 from navoppfolging.db import Database
 from navoppfolging.errors import ConflictError, NotFoundError, Problem, ValidationError
 from navoppfolging.exchange import MAX, validate_case, validate_fnr
+from navoppfolging.records import advisor_from_row, case_from_row
 
 log = logging.getLogger(__name__)
 
@@ -40,54 +41,6 @@ CONFLICT_MESSAGE = (
 
 
 # --- row <-> domain ------------------------------------------------------------------------------
-
-
-def _advisor(row: m.AdvisorRow) -> d.Advisor:
-    return d.Advisor(ident=d.AdvisorIdent(row.ident), name=row.name, unit=row.unit, role=d.Role(row.role),
-                     phone=row.phone, email=row.email)
-
-
-def _case(row: m.CaseRow) -> d.Case:
-    return d.Case(
-        ref=d.CaseRef(row.ref),
-        advisor=d.AdvisorIdent(row.advisor.ident),
-        name=row.name,
-        birth_date=row.birth_date,
-        fnr=row.fnr,
-        phone=row.phone,
-        email=row.email,
-        language=row.language,
-        needs_interpreter=row.needs_interpreter,
-        flags=tuple(sorted((d.Flag(f.flag) for f in row.flags), key=lambda f: list(d.Flag).index(f))),
-        registered_on=row.registered_on,
-        follow_up_offered_on=row.follow_up_offered_on,
-        goal=row.goal,
-        hovedmal=d.Hovedmal(row.hovedmal) if row.hovedmal else None,
-        benefits=d.Benefits(
-            dagpenger=d.Dagpenger(end=row.dagpenger_end),
-            aap=d.Aap(applied_on=row.aap_applied_on, decided_on=row.aap_decided_on, start=row.aap_start, end=row.aap_end),
-            omstillingsstonad=d.Omstillingsstonad(death_date=row.omstilling_death_date),
-        ),
-        sick_leave_start=row.sick_leave_start,
-        assessments=tuple(d.Assessment(date=a.date, innsatsgruppe=d.Innsatsgruppe(a.innsatsgruppe), note=a.note)
-                          for a in row.assessments),
-        contacts=tuple(d.Contact(id=d.ItemId(k.ext_id), date=k.date, channel=d.Channel(k.channel),
-                                 status=d.ContactStatus(k.status), summary=k.summary,
-                                 interpreter_booked=k.interpreter_booked, time=k.time, place=k.place)
-                       for k in row.contacts),
-        activities=tuple(d.Activity(id=d.ItemId(a.ext_id), title=a.title, category=d.ActivityCategory(a.category),
-                                    status=d.ActivityStatus(a.status), start=a.start, end=a.end,
-                                    responsible=d.Responsible(a.responsible), description=a.description)
-                         for a in row.activities),
-        reminders=tuple(d.Reminder(id=d.ItemId(h.ext_id), date=h.date, text=h.text, done=h.done) for h in row.reminders),
-        exceptions=tuple(d.RecordedException(id=d.ItemId(e.ext_id), date=e.date, kind=d.ExceptionKind(e.kind), note=e.note)
-                         for e in row.exceptions),
-        external_contacts=tuple(d.ExternalContact(role=x.role, name=x.name, phone=x.phone, organisation=x.organisation)
-                                for x in row.external_contacts),
-        closed_on=row.closed_on,
-        closed_reason=row.closed_reason,
-        version=row.version,
-    )
 
 
 def _case_fields(c: d.Case) -> dict[str, Any]:
@@ -217,12 +170,12 @@ class AdvisorService:
 
     def list(self) -> tuple[d.Advisor, ...]:
         with self.db.session() as s:
-            return tuple(_advisor(r) for r in s.scalars(select(m.AdvisorRow).order_by(m.AdvisorRow.name)))
+            return tuple(advisor_from_row(r) for r in s.scalars(select(m.AdvisorRow).order_by(m.AdvisorRow.name)))
 
     def get(self, ident: str) -> d.Advisor | None:
         with self.db.session() as s:
             row = s.scalar(select(m.AdvisorRow).where(m.AdvisorRow.ident == ident))
-            return _advisor(row) if row else None
+            return advisor_from_row(row) if row else None
 
     def save(self, advisor: d.Advisor) -> d.Advisor:
         problems = validate_advisor(advisor)
@@ -302,11 +255,11 @@ class CaseService:
                 stmt = stmt.join(m.CaseRow.advisor).where(m.AdvisorRow.ident == advisor)
             if not include_closed:
                 stmt = stmt.where(m.CaseRow.closed_on.is_(None))
-            return tuple(_case(r) for r in s.scalars(stmt))
+            return tuple(case_from_row(r) for r in s.scalars(stmt))
 
     def get(self, ref: str) -> d.Case:
         with self.db.session() as s:
-            return _case(self._row(s, ref))
+            return case_from_row(self._row(s, ref))
 
     def exists(self, ref: str) -> bool:
         with self.db.session() as s:
@@ -470,7 +423,7 @@ class PortfolioService:
 
     def load(self, *, advisor: str | None = None, include_closed: bool = True) -> d.Portfolio:
         with self.db.session() as s:
-            advisors = tuple(_advisor(r) for r in s.scalars(select(m.AdvisorRow).order_by(m.AdvisorRow.ident)))
+            advisors = tuple(advisor_from_row(r) for r in s.scalars(select(m.AdvisorRow).order_by(m.AdvisorRow.ident)))
         cases = CaseService(self.db).list(advisor=advisor, include_closed=include_closed)
         if advisor is not None:
             advisors = tuple(a for a in advisors if a.ident == advisor)

@@ -16,8 +16,9 @@ from sqlalchemy.engine import URL
 
 from navoppfolging import crypto
 from navoppfolging.cli import main
-from navoppfolging.db import Database, data_dir
+from navoppfolging.db import Database
 from navoppfolging.errors import DatabaseError
+from navoppfolging.paths import data_dir
 from navoppfolging.services import CaseService, PortfolioService
 from tests.conftest import TODAY
 from tests.memory_keyring import MemoryKeyring

@@ -107,9 +107,9 @@ def test_newer_database_is_refused(tmp_path: Path) -> None:
 
 def test_cheap_head_equals_alembic_head() -> None:
     """Start-up reads the head from the revision files without Alembic; it must agree."""
-    from navoppfolging.migrate import _alembic_head
+    from navoppfolging.migrate import alembic_head
 
-    assert head_revision() == _alembic_head()
+    assert head_revision() == alembic_head()
 
 
 def test_start_up_at_head_does_not_import_alembic(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ def about_text(state: AppState) -> str:
         "aktivitetsplan og kontakter.</p>"
         f"<p><b>Regelsett for {fmt(as_of)}:</b> {rules}<br>"
         f"Siste kjente brev: {LATEST_LETTER_YEAR}</p>"
-        f"<p><b>Database:</b> {state.db.display_name}</p>"
+        f"<p><b>Database:</b> {state.display_name}</p>"
         "<p>Ikoner og farger: NAVs designsystem Aksel (MIT-lisens).</p>"
     )
 

@@ -1,20 +1,64 @@
-"""Starting the window: the QApplication, NAV's look, the database, the main window."""
+"""Starting the window: the QApplication, NAV's look, the database, the main window.
+
+Start-up order (issue 9, measured by ``bench/bench_startup.py``): the advisor's own default
+database is read first with the bare SQLCipher driver (``navoppfolging.quickread``: lock, key,
+schema check, one read), the window is built from that snapshot and painted, and only then are
+SQLAlchemy and the services imported (on a thread) and the full database opened — daily backup
+included — before anything can be written. An explicit ``--db`` (team mode, other files) and a
+database that needs migrating take the classic path: ``Database.open`` first.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
-# The core is imported before PySide6 on purpose: once PySide6 is loaded, shiboken's import hook
-# reads the source of every module imported after it (≈ 0.3 ms per module, hundreds of modules
-# for SQLAlchemy), which alone doubled the start-up time.
-import navoppfolging.rules  # noqa: F401, I001
-import navoppfolging.services  # noqa: F401
+# The core modules the first view needs are imported before PySide6 on purpose: once PySide6 is
+# loaded, shiboken's import hook inspects every module imported after it (see
+# ``_cheap_pyside_module_scan``).
+import navoppfolging.quickread  # noqa: F401, I001
+import navoppfolging.rules  # noqa: F401
 
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication
 
 from navoppfolging import APP_NAME, __version__
 from navoppfolging.errors import NavOppfolgingError
+
+# Set by bench/bench_startup.py: print «READY <peak RSS KiB>» once the table has painted, and quit.
+BENCH_ENV = "NAVOPPFOLGING_BENCH_READY"
+
+
+def _cheap_pyside_module_scan() -> None:
+    """Make shiboken's per-import check cheap.
+
+    Importing PySide6 replaces ``__import__``; after every later import shiboken asks whether the
+    module's source mentions «PySide6» (for its opt-in ``__feature__`` switches) and finds out
+    with ``inspect.getsource`` — tokenizing the file, ≈ 0.3 ms per module, hundreds of modules.
+    We answer the same question by reading the file's bytes. Same answer for every module: a
+    module without a readable ``.py`` source (extension, frozen) is False in both. If a later
+    PySide6 changes its internals, nothing is patched and the original check stays.
+    """
+    feature = sys.modules.get("shibokensupport.feature")
+    original = getattr(feature, "_mod_uses_pyside", None)
+    if feature is None or original is None or getattr(original, "_navoppfolging", False):
+        return
+
+    def uses_pyside(module: object) -> bool:
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not path.endswith(".py"):
+            return bool(original(module))
+        try:
+            with open(path, "rb") as fh:
+                return b"PySide6" in fh.read()
+        except OSError:
+            return False
+
+    uses_pyside._navoppfolging = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]
+
+
+_cheap_pyside_module_scan()
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -32,27 +76,27 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def open_database(db_url: str | None):  # type: ignore[no-untyped-def]
-    """Open and migrate the database; None (after telling the user why) when it cannot be."""
-    from navoppfolging.db import Database
-    from navoppfolging.ui import messages
-
-    from PySide6.QtWidgets import QInputDialog, QLineEdit
-
+def _passphrase(first_time: bool) -> str | None:
+    # Only when no secure keyring exists: the key is never stored in plain text.
     from navoppfolging.ui.passphrase_dialog import PassphraseDialog
 
-    def passphrase(first_time: bool) -> str | None:
-        # Only when no secure keyring exists: the key is never stored in plain text.
-        return PassphraseDialog.ask(None, first_time=first_time)
+    return PassphraseDialog.ask(None, first_time=first_time)
 
-    def team_password(label: str) -> str | None:
-        text, ok = QInputDialog.getText(None, "Teamdatabase", f"Passord for {label}:", QLineEdit.EchoMode.Password)
-        return text if ok else None
 
-    # A wrong passphrase is refused with a message; the user may try again (three times).
+def _team_password(label: str) -> str | None:
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    text, ok = QInputDialog.getText(None, "Teamdatabase", f"Passord for {label}:", QLineEdit.EchoMode.Password)
+    return text if ok else None
+
+
+def _attempts(open_once):  # type: ignore[no-untyped-def]
+    """A wrong passphrase is refused with a message; the user may try again (three times)."""
+    from navoppfolging.ui import messages
+
     for _attempt in range(3):
         try:
-            return Database.open(db_url, passphrase_provider=passphrase, password_prompt=team_password)
+            return open_once()
         except NavOppfolgingError as exc:
             messages.show_error(None, "Kan ikke åpne databasen", str(exc))
             if "Avbrutt" in str(exc) or "allerede åpen" in str(exc):
@@ -60,17 +104,68 @@ def open_database(db_url: str | None):  # type: ignore[no-untyped-def]
     return None
 
 
-def run(db_url: str | None = None) -> int:
-    app = create_application()
-    db = open_database(db_url)
-    if db is None:
-        return 1
-    from navoppfolging.ui.main_window import MainWindow
+def open_database(db_url: str | None):  # type: ignore[no-untyped-def]
+    """Open and migrate the database; None (after telling the user why) when it cannot be."""
+
+    def once():  # type: ignore[no-untyped-def]
+        from navoppfolging.db import Database
+
+        return Database.open(db_url, passphrase_provider=_passphrase, password_prompt=_team_password)
+
+    return _attempts(once)
+
+
+def open_state(db_url: str | None):  # type: ignore[no-untyped-def]
+    """The window's ``AppState``: from the start-up read of the default file when possible,
+    else from a fully opened database; None (after telling the user why) when neither works."""
+    from navoppfolging.quickread import quick_open
     from navoppfolging.ui.state import AppState
 
-    window = MainWindow(AppState(db))
+    # None: could not (the user was told); False: not the default file, take the classic path.
+    opening = _attempts(lambda: quick_open(db_url, passphrase_provider=_passphrase) or False)
+    if opening is None:
+        return None
+    if opening is not False and opening.snapshot is not None:
+        return AppState(opening=opening)
+    if opening is not False:
+        # Locked and keyed, but the schema must be migrated (after a backup) before reading.
+        db = _attempts(lambda: opening.open_database())
+    else:
+        db = open_database(db_url)
+    return AppState(db) if db is not None else None
+
+
+def _report_ready(window) -> None:  # type: ignore[no-untyped-def]
+    """The benchmark's finish line: the portfolio table has painted its rows."""
+    import resource
+
+    window.table.viewport().repaint()
+    heavy = sorted(m for m in ("reportlab", "openpyxl", "psycopg", "icalendar", "sqlalchemy", "alembic")
+                   if m in sys.modules)
+    print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, window.proxy.rowCount(),
+          ",".join(heavy) or "-", flush=True)
+
+
+def run(db_url: str | None = None) -> int:
+    app = create_application()
+    state = open_state(db_url)
+    if state is None:
+        return 1
+    from PySide6.QtCore import QTimer
+
+    from navoppfolging.ui.main_window import MainWindow
+
+    window = MainWindow(state)
     window.show()
+    bench = bool(os.environ.get(BENCH_ENV))
+    if bench:
+        _report_ready(window)
+    # After the first paint: SQLAlchemy and the services load on a thread, then the full
+    # database opens (daily backup) — the window is already usable for reading.
+    QTimer.singleShot(0, state.start_opening)
+    if bench:
+        state.database_ready.connect(window.close)
     try:
         return int(app.exec())
     finally:
-        db.close()
+        state.close()

@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
         self.state = state
         self.settings = settings if settings is not None else QSettings()
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"NAV oppfølging — {state.db.display_name}")
+        self.setWindowTitle(f"NAV oppfølging — {state.display_name}")
         self.setWindowIcon(theme.app_icon())
         self._case_view: Any = None
         self._menus: dict[str, QMenu] = {}

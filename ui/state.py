@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from navoppfolging import domain as d
-from navoppfolging.db import Database
 from navoppfolging.errors import ConflictError, NavOppfolgingError, NotFoundError, ValidationError
 from navoppfolging.rules import Evaluation, LocalSettings, evaluate
-from navoppfolging.services import AdvisorService, AuditService, CaseService, PortfolioService, SettingsService
 from navoppfolging.ui import messages
+
+if TYPE_CHECKING:
+    from navoppfolging.db import Database
+    from navoppfolging.quickread import QuickOpen, Snapshot
+    from navoppfolging.services import AdvisorService, AuditService, CaseService, PortfolioService, SettingsService
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -31,29 +35,153 @@ T = TypeVar("T")
 ME_SETTING = "ui.advisor"
 
 
-class AppState(QObject):
-    data_changed = Signal()  # after any write or reload
-    as_of_changed = Signal(object)  # dt.date
-    case_written = Signal(str)  # ref of a case just written
+class _Services:
+    """The services on one open database (SQLAlchemy is loaded with them)."""
 
-    def __init__(self, db: Database, *, today: dt.date | None = None, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
+    def __init__(self, db: Database) -> None:
+        from navoppfolging.services import AdvisorService, AuditService, CaseService, PortfolioService, SettingsService
+
         self.cases = CaseService(db)
         self.portfolio = PortfolioService(db)
         self.settings = SettingsService(db)
         self.advisors = AdvisorService(db)
         self.audit = AuditService(db)
+
+
+def preload_services() -> None:
+    """Import SQLAlchemy, the models and the services (≈ 0.3 s): run off the UI thread."""
+    import navoppfolging.services  # noqa: F401
+
+
+class AppState(QObject):
+    data_changed = Signal()  # after any write or reload
+    as_of_changed = Signal(object)  # dt.date
+    case_written = Signal(str)  # ref of a case just written
+    database_ready = Signal()  # the full database is open (services usable without waiting)
+    _preloaded = Signal()  # from the preload thread: SQLAlchemy and the services are imported
+
+    def __init__(self, db: Database | None = None, *, opening: QuickOpen | None = None,
+                 today: dt.date | None = None, parent: QObject | None = None) -> None:
+        """``db``: an open database. Or ``opening``: the default file read at start-up without
+        SQLAlchemy (``navoppfolging.quickread``); the window shows its snapshot at once and the
+        full database is opened by ``finish_opening`` — after the first paint, or as soon as
+        anything needs a service."""
+        super().__init__(parent)
+        if db is None and (opening is None or opening.snapshot is None):
+            raise ValueError("AppState needs an open database or a start-up snapshot")
+        self._db = db
+        self._opening = opening
+        self._services: _Services | None = None
+        self._preload: threading.Thread | None = None
         # The window is where the clock is read (the engine never does).
         self.today = today or dt.date.today()
         self._as_of = self.today
         self._cases: tuple[d.Case, ...] = ()
         self._by_ref: dict[str, d.Case] = {}
         self._advisors: dict[str, d.Advisor] = {}
+        self._settings: dict[str, str] = {}
         self._evaluation: Evaluation | None = None
         self._local: LocalSettings = LocalSettings()
         self._new_for_me: frozenset[str] = frozenset()
-        self.reload(emit=False)
+        if db is not None:
+            self.reload(emit=False)
+        else:
+            assert opening is not None and opening.snapshot is not None
+            self._apply(opening.snapshot)
+        self._preloaded.connect(self._on_preloaded, Qt.ConnectionType.QueuedConnection)
+
+    # --- the database ----------------------------------------------------------------------
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self.finish_opening()
+        assert self._db is not None
+        return self._db
+
+    @property
+    def is_open(self) -> bool:
+        """True once the full database is open (always, when constructed with one)."""
+        return self._db is not None
+
+    @property
+    def display_name(self) -> str:
+        """For the window title: the database file (or server), known before it is fully open."""
+        if self._db is None and self._opening is not None:
+            return str(self._opening.path)
+        return self.db.display_name
+
+    def start_opening(self) -> None:
+        """After the first paint: import SQLAlchemy and the services on a thread, then open the
+        full database on the UI thread (``database_ready``)."""
+        if self._db is not None or self._preload is not None:
+            return
+        self._preload = threading.Thread(target=self._run_preload, name="navoppfolging-preload", daemon=True)
+        self._preload.start()
+
+    def _run_preload(self) -> None:
+        try:
+            preload_services()
+        finally:
+            self._preloaded.emit()
+
+    def _on_preloaded(self) -> None:
+        if self._db is not None:
+            return
+        try:
+            self.finish_opening()
+        except NavOppfolgingError as exc:
+            messages.show_error(None, "Kan ikke åpne databasen", str(exc))
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.quit()
+
+    def finish_opening(self) -> None:
+        """Open the full database from the start-up read (same file, key and lock): migration
+        check and the daily backup run here, before anything can be written."""
+        if self._db is not None:
+            return
+        assert self._opening is not None
+        if self._preload is not None:
+            self._preload.join()  # its import holds the module locks; wait rather than race it
+        self._db = self._opening.open_database()
+        self._opening = None
+        self.database_ready.emit()
+
+    def close(self) -> None:
+        """Close the database (or give back the start-up lock if it never fully opened)."""
+        if self._preload is not None:
+            self._preload.join()
+        if self._db is not None:
+            self._db.close()
+        elif self._opening is not None:
+            self._opening.release()
+            self._opening = None
+
+    def _svc(self) -> _Services:
+        if self._services is None:
+            self._services = _Services(self.db)
+        return self._services
+
+    @property
+    def cases(self) -> CaseService:
+        return self._svc().cases
+
+    @property
+    def portfolio(self) -> PortfolioService:
+        return self._svc().portfolio
+
+    @property
+    def settings(self) -> SettingsService:
+        return self._svc().settings
+
+    @property
+    def advisors(self) -> AdvisorService:
+        return self._svc().advisors
+
+    @property
+    def audit(self) -> AuditService:
+        return self._svc().audit
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -93,7 +221,7 @@ class AppState(QObject):
     @property
     def me(self) -> d.Advisor | None:
         """The advisor using this database: a setting, else the only/first VEILEDER."""
-        ident = self.settings.get(ME_SETTING)
+        ident = self._settings.get(ME_SETTING)
         if ident and ident in self._advisors:
             return self._advisors[ident]
         veiledere = [a for a in self._advisors.values() if a.role == d.Role.VEILEDER]
@@ -113,14 +241,21 @@ class AppState(QObject):
         return self._evaluation
 
     def reload(self, *, emit: bool = True) -> None:
-        self._cases = self.cases.list()
-        self._by_ref = {c.ref: c for c in self._cases}
-        self._advisors = {a.ident: a for a in self.advisors.list()}
-        self._local = LocalSettings.from_mapping(self.settings.all())
-        self._new_for_me = self.cases.new_for_advisor()
-        self._evaluation = None
+        from navoppfolging.quickread import Snapshot
+
+        self._apply(Snapshot(advisors=self.advisors.list(), cases=self.cases.list(), settings=self.settings.all(),
+                             new_for_advisor=self.cases.new_for_advisor()))
         if emit:
             self.data_changed.emit()
+
+    def _apply(self, snapshot: Snapshot) -> None:
+        self._cases = snapshot.cases
+        self._by_ref = {c.ref: c for c in self._cases}
+        self._advisors = {a.ident: a for a in snapshot.advisors}
+        self._settings = dict(snapshot.settings)
+        self._local = LocalSettings.from_mapping(self._settings)
+        self._new_for_me = snapshot.new_for_advisor
+        self._evaluation = None
 
     # --- writing ---------------------------------------------------------------------------
 
