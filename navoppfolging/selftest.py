@@ -12,6 +12,36 @@ import time
 from pathlib import Path
 
 
+def _encrypted_start_up_read(tmp: Path, today: dt.date) -> str:
+    """SQLCipher and the window's start-up read (``quickread``) work in this build: an encrypted
+    file read without SQLAlchemy gives what the services give."""
+    from navoppfolging import crypto
+    from navoppfolging.db import ENCRYPTED_DRIVER, Database
+    from navoppfolging.demo import generate
+    from navoppfolging.quickread import read_snapshot
+    from navoppfolging.services import CaseService, PortfolioService
+    from sqlalchemy.engine import URL
+
+    key = crypto.new_raw_key()
+    path = tmp / "kryptert.db"
+    db = Database.open(URL.create(ENCRYPTED_DRIVER, password=key.sql_password, database=str(path)), actor="selftest")
+    try:
+        PortfolioService(db).import_portfolio(generate(today))
+        expected = CaseService(db).list()
+    finally:
+        db.close()
+    if crypto.is_plain_sqlite(path):
+        raise RuntimeError("databasen ble ikke kryptert")
+    conn = crypto.connect_raw(path, key)
+    try:
+        snapshot = read_snapshot(conn)
+    finally:
+        conn.close()
+    if snapshot.cases != expected:
+        raise RuntimeError("oppstartslesingen ga ikke det samme som tjenestene")
+    return f"kryptert database lest ved oppstart ({len(snapshot.cases)} saker)"
+
+
 def run_self_test(*, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
     from navoppfolging import __version__, resources_path
     from navoppfolging.db import Database
@@ -40,6 +70,7 @@ def run_self_test(*, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
             steps.append(f"aktivitetsplan skrevet ({len(pdf)} byte)")
         finally:
             db.close()
+        steps.append(_encrypted_start_up_read(Path(tmp), today))
     for required in ("rulesets/mdb-2023.json", "rulesets/mdb-2024.json", "fonts", "icons/navoppfolging.svg"):
         if not (resources_path() / required).exists():
             raise RuntimeError(f"mangler ressurs: {required}")
