@@ -104,8 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             # The window is the composition root's other half: loaded by name so the core
             # keeps no import of the Qt package (the import-linter contract checks that).
+            from navoppfolging.quickread import PendingQuickOpen
+
+            # Before Qt is loaded: the database read starts in a child process (where it can).
+            pending = PendingQuickOpen(args.db)
             app = importlib.import_module("navoppfolging.ui.app")
-            return int(app.run(db_url=args.db))
+            return int(app.run(db_url=args.db, pending=pending))
         return int(args.func(args))
     except ValidationError as exc:
         for problem in exc.problems:

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
+import sys
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from navoppfolging import domain as d
 from navoppfolging.crypto import WRONG_KEY, DbKey, PassphraseProvider, connect_raw, is_plain_sqlite, obtain_key
@@ -251,38 +254,126 @@ class QuickOpen:
         self.lock.release()
 
 
-def quick_open(db_url: str | None, *, passphrase_provider: PassphraseProvider | None = None,
-               path: Path | None = None) -> QuickOpen | None:
-    """Lock, key and read the default database; None when it is not for this path (an explicit
-    URL, a file not created yet, an old unencrypted file). Raises DatabaseError as
-    ``Database.open`` does (locked by another process, wrong key, no key)."""
+def _default_file(db_url: str | None, path: Path | None) -> Path | None:
+    """The file this path reads, or None when it is not for it (an explicit URL, a file not
+    created yet, an old unencrypted file: the classic open handles those)."""
     if db_url is not None or os.environ.get(ENV_DB):
         return None
     path = path or default_db_file()
     if not path.is_file() or path.stat().st_size == 0 or is_plain_sqlite(path):
         return None
-    lock = acquire(path)
+    return path
+
+
+def _read(path: Path, key: DbKey) -> Snapshot | None:
+    """Prove the key opens the file, check the revision, read the snapshot (None: not at head)."""
+    conn = connect_raw(path, key)
     try:
-        key = obtain_key(path, passphrase_provider=passphrase_provider)
-        conn = connect_raw(path, key)
+        conn.execute("PRAGMA busy_timeout=5000")
         try:
-            conn.execute("PRAGMA busy_timeout=5000")
-            try:
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except Exception as exc:  # noqa: BLE001 - sqlcipher3's DatabaseError: wrong key or not a database
-                text = str(exc).lower()
-                if "not a database" in text or "encrypted" in text:
-                    raise DatabaseError(WRONG_KEY.format(name=path.name)) from None
-                raise DatabaseError(f"Kan ikke åpne databasen {path.name}: {type(exc).__name__}.") from None
-            try:
-                stored = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            except Exception:  # noqa: BLE001 - no such table: not migrated yet, the full open does it
-                stored = None
-            at_head = stored is not None and stored[0] == head_revision()
-            snapshot = read_snapshot(conn) if at_head else None
-        finally:
-            conn.close()
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except Exception as exc:  # noqa: BLE001 - sqlcipher3's DatabaseError: wrong key or not a database
+            text = str(exc).lower()
+            if "not a database" in text or "encrypted" in text:
+                raise DatabaseError(WRONG_KEY.format(name=path.name)) from None
+            raise DatabaseError(f"Kan ikke åpne databasen {path.name}: {type(exc).__name__}.") from None
+        try:
+            stored = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except Exception:  # noqa: BLE001 - no such table: not migrated yet, the full open does it
+            stored = None
+        at_head = stored is not None and stored[0] == head_revision()
+        return read_snapshot(conn) if at_head else None
+    finally:
+        conn.close()
+
+
+def quick_open(db_url: str | None, *, passphrase_provider: PassphraseProvider | None = None,
+               path: Path | None = None) -> QuickOpen | None:
+    """Lock, key and read the default database; None when it is not for this path (see
+    ``_default_file``). Raises DatabaseError as ``Database.open`` does (locked by another
+    process, wrong key, no key)."""
+    found = _default_file(db_url, path)
+    if found is None:
+        return None
+    lock = acquire(found)
+    try:
+        key = obtain_key(found, passphrase_provider=passphrase_provider)
+        snapshot = _read(found, key)
     except BaseException:
         lock.release()
         raise
-    return QuickOpen(path=path, key=key, lock=lock, snapshot=snapshot)
+    return QuickOpen(path=found, key=key, lock=lock, snapshot=snapshot)
+
+
+class PendingQuickOpen:
+    """``quick_open`` started in a child process while this one loads Qt (start-up, issue 9).
+
+    The keyring (≈ 36 ms to import), SQLCipher and the read take as long as importing PySide6;
+    on a machine with two cores they need not wait for each other. The lock is taken here first
+    (a second window is refused as before); a forked child — before Qt is loaded, so the process
+    has no other thread — gets the key from the keyring, reads the snapshot and sends it back
+    through a pipe (pickled domain objects and the key, between the two processes of the same
+    user). Whenever the child cannot finish — no key in a secure keyring (a passphrase must be
+    asked in the window), wrong key, any error — ``finish`` does the whole ``quick_open`` here,
+    so every message and question is exactly the classic one. Where there is no ``fork``
+    (Windows) or Qt is already loaded, ``finish`` simply runs ``quick_open``.
+    """
+
+    def __init__(self, db_url: str | None, *, path: Path | None = None) -> None:
+        self.db_url = db_url
+        self.path = path
+        self._child: tuple[int, int] | None = None  # pid, read end of the pipe
+        self._lock: FileLock | None = None
+        found = _default_file(db_url, path)
+        if found is None or not hasattr(os, "fork") or "PySide6.QtCore" in sys.modules \
+                or threading.active_count() > 1:
+            return
+        try:
+            self._lock = acquire(found)
+        except DatabaseError:
+            return  # another process has it: ``finish`` tells the user, through quick_open
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            _child_read(found, write_end)
+        os.close(write_end)
+        self._child = (pid, read_end)
+        self.path = found
+
+    def finish(self, passphrase_provider: PassphraseProvider | None = None) -> QuickOpen | None:
+        """The child's result, or ``quick_open`` done here. May be called again after a
+        failure (the window's retries): later calls are plain ``quick_open``."""
+        child, lock = self._child, self._lock
+        self._child = self._lock = None
+        if child is not None and lock is not None:
+            pid, read_end = child
+            with os.fdopen(read_end, "rb") as fh:
+                data = fh.read()
+            os.waitpid(pid, 0)
+            result = pickle.loads(data) if data else None
+            if result is not None and result[0] == "ok":
+                _, key, snapshot = result
+                assert self.path is not None
+                return QuickOpen(path=self.path, key=key, lock=lock, snapshot=snapshot)
+            lock.release()
+        return quick_open(self.db_url, passphrase_provider=passphrase_provider, path=self.path)
+
+
+def _child_read(path: Path, write_end: int) -> NoReturn:
+    """In the forked child: key from the keyring only (no passphrase can be asked here), read,
+    send ``("ok", key, snapshot)`` or ``("failed",)``; exit without running the parent's
+    clean-up (``os._exit``: no atexit handlers, no flushing of the parent's buffers, and the
+    inherited lock is left alone — it belongs to the parent)."""
+    code = 0
+    try:
+        key = obtain_key(path, passphrase_provider=None, create=False)
+        result: tuple[Any, ...] = ("ok", key, _read(path, key))
+    except BaseException:  # noqa: BLE001 - the parent redoes it and reports
+        result = ("failed",)
+        code = 1
+    try:
+        with os.fdopen(write_end, "wb") as fh:
+            fh.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        os._exit(code)

@@ -262,3 +262,97 @@ def test_cheap_pyside_module_scan_gives_shibokens_own_answer() -> None:
     answers = [(m.__name__, feature._mod_uses_pyside(m), original(m)) for m in modules]
     assert any(ours for _, ours, _ in answers) and not all(ours for _, ours, _ in answers)
     assert [a for a in answers if a[1] != a[2]] == []
+
+
+# --- the read started in a child process (PendingQuickOpen) ----------------------------------
+
+_PENDING = textwrap.dedent("""
+    import json, os, sys
+    from navoppfolging.quickread import PendingQuickOpen, quick_open
+    from navoppfolging import locking
+    pending = PendingQuickOpen(None)
+    forked = pending._child is not None
+    asked = []
+    def provider(first_time):
+        asked.append(first_time)
+        return os.environ.get("TEST_PASSPHRASE")
+    try:
+        opening = pending.finish(provider)
+    except Exception as exc:
+        print(json.dumps({"forked": forked, "error": str(exc)}))
+        sys.exit(0)
+    held = [count for _fd, count in locking._held.values()]
+    snapshot = opening.snapshot
+    opening.release()
+    again = quick_open(None, passphrase_provider=provider)
+    again.release()
+    # No child left behind (it was waited for).
+    try:
+        os.waitpid(-1, os.WNOHANG)
+        children = True
+    except ChildProcessError:
+        children = False
+    print(json.dumps({"forked": forked, "held": held, "asked": asked, "children": children,
+                      "cases": len(snapshot.cases), "equal": snapshot == again.snapshot}))
+""")
+
+
+def _prepared_env(tmp_path: Path, passphrase: str) -> dict[str, str]:
+    env = {**os.environ, "NAVOPPFOLGING_DB_KEY": passphrase}
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[var] = str(tmp_path / var.lower())
+    env["NAVOPPFOLGING_LOG_DIR"] = str(tmp_path / "logs")
+    demo = tmp_path / "demo.json"
+    for args in (["demo", str(demo)], ["import", str(demo)]):
+        prep = subprocess.run([sys.executable, "-m", "navoppfolging", *args], env=env, capture_output=True, text=True,
+                              cwd=ROOT)
+        assert prep.returncode == 0, prep.stderr
+    return env
+
+
+def _pending(env: dict[str, str]) -> dict[str, object]:
+    import json
+
+    result = subprocess.run([sys.executable, "-c", _PENDING], env=env, capture_output=True, text=True, cwd=ROOT,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_pending_read_in_a_child_gives_the_same_snapshot_and_the_parent_holds_the_lock(tmp_path: Path) -> None:
+    env = _prepared_env(tmp_path, "korrekt hest batteri stift")
+    out = _pending(env)
+    assert out == {"forked": True, "held": [1], "asked": [], "children": False, "cases": 50, "equal": True}
+
+
+def test_pending_read_falls_back_to_asking_when_the_child_cannot_get_the_key(tmp_path: Path) -> None:
+    passphrase = "korrekt hest batteri stift"
+    env = _prepared_env(tmp_path, passphrase)
+    # No key in the environment and no secure keyring in the child: the window must ask.
+    del env["NAVOPPFOLGING_DB_KEY"]
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    env["TEST_PASSPHRASE"] = passphrase
+    out = _pending(env)
+    assert out["forked"] is True and out["cases"] == 50 and out["equal"] is True
+    assert out["asked"] == [False, False]  # once by finish (after the child gave up), once by quick_open
+
+
+def test_pending_read_with_a_wrong_key_gives_the_classic_message(tmp_path: Path) -> None:
+    env = _prepared_env(tmp_path, "korrekt hest batteri stift")
+    env["NAVOPPFOLGING_DB_KEY"] = "feil hest batteri stift"
+    out = _pending(env)
+    assert out == {"forked": True, "error": crypto.WRONG_KEY.format(name="navoppfolging.db")}
+
+
+def test_pending_read_without_fork_is_quick_open(demo_portfolio) -> None:  # type: ignore[no-untyped-def]
+    from navoppfolging.quickread import PendingQuickOpen
+
+    _default_db_with(demo_portfolio)
+    import PySide6.QtCore  # noqa: F401 - Qt (and its threads) loaded: never fork then
+
+    pending = PendingQuickOpen(None)
+    assert pending._child is None
+    opening = pending.finish()
+    assert opening is not None and opening.snapshot is not None
+    opening.release()
+    assert PendingQuickOpen(f"sqlite:///{default_db_file()}").finish() is None

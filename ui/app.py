@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 
 from navoppfolging import APP_NAME, __version__
 from navoppfolging.errors import NavOppfolgingError
+from navoppfolging.quickread import PendingQuickOpen
 
 # Set by bench/bench_startup.py: print «READY <peak RSS KiB>» once the table has painted, and quit.
 BENCH_ENV = "NAVOPPFOLGING_BENCH_READY"
@@ -115,14 +116,16 @@ def open_database(db_url: str | None):  # type: ignore[no-untyped-def]
     return _attempts(once)
 
 
-def open_state(db_url: str | None):  # type: ignore[no-untyped-def]
-    """The window's ``AppState``: from the start-up read of the default file when possible,
-    else from a fully opened database; None (after telling the user why) when neither works."""
-    from navoppfolging.quickread import quick_open
+def open_state(db_url: str | None, pending: PendingQuickOpen | None = None):  # type: ignore[no-untyped-def]
+    """The window's ``AppState``: from the start-up read of the default file when possible
+    (``pending``: the read already started in a child process), else from a fully opened
+    database; None (after telling the user why) when neither works."""
+    from navoppfolging.quickread import PendingQuickOpen
     from navoppfolging.ui.state import AppState
 
+    reader = pending if pending is not None else PendingQuickOpen(db_url)
     # None: could not (the user was told); False: not the default file, take the classic path.
-    opening = _attempts(lambda: quick_open(db_url, passphrase_provider=_passphrase) or False)
+    opening = _attempts(lambda: reader.finish(_passphrase) or False)
     if opening is None:
         return None
     if opening is not False and opening.snapshot is not None:
@@ -148,9 +151,9 @@ def _report_ready(window) -> None:  # type: ignore[no-untyped-def]
           ",".join(heavy) or "-", flush=True)
 
 
-def run(db_url: str | None = None) -> int:
+def run(db_url: str | None = None, pending: PendingQuickOpen | None = None) -> int:
     app = create_application()
-    state = open_state(db_url)
+    state = open_state(db_url, pending)
     if state is None:
         return 1
     from PySide6.QtCore import QTimer
