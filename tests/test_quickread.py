@@ -356,3 +356,29 @@ def test_pending_read_without_fork_is_quick_open(demo_portfolio) -> None:  # typ
     assert opening is not None and opening.snapshot is not None
     opening.release()
     assert PendingQuickOpen(f"sqlite:///{default_db_file()}").finish() is None
+
+
+def test_a_failing_full_open_after_the_paint_is_shown_and_ends_the_program(qtbot, demo_portfolio, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from navoppfolging.ui import messages
+    from navoppfolging.ui.state import AppState
+
+    _default_db_with(demo_portfolio)
+    opening = quick_open(None)
+    assert opening is not None
+
+    def refuse(**_kwargs: object) -> Database:
+        opening.release()
+        raise DatabaseError("Kan ikke ta sikkerhetskopi: disken er full.")
+
+    monkeypatch.setattr(opening, "open_database", refuse)
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "show_error", lambda _parent, title, text, *a: shown.append(f"{title}: {text}"))
+    quits: list[bool] = []
+    monkeypatch.setattr(QApplication, "quit", staticmethod(lambda: quits.append(True)))
+    state = AppState(opening=opening, today=TODAY)
+    state.start_opening()
+    qtbot.waitUntil(lambda: bool(quits), timeout=20000)
+    assert shown == ["Kan ikke åpne databasen: Kan ikke ta sikkerhetskopi: disken er full."]
+    assert not state.is_open
