@@ -1,10 +1,11 @@
 """The team lead's workload figures («Teamoversikt»): counts per advisor, never case details.
 
     workload = compute_workload(portfolio, as_of)          # from domain objects (SQLite, tests)
-    workload = compute_team_workload(db, as_of)            # team mode: aggregated in PostgreSQL
+    workload = compute_team_workload(db, as_of)            # team mode: counted in PostgreSQL
 
 Per advisor: open cases, youth-guarantee (UG) cases against PORTFOLIO-CAP-50, overdue and
-due-soon items per rule ID (from the rule engine: the same ``evaluate`` as ``due``), cases per
+due-soon items per rule ID (the rule engine's items, as ``due`` shows them; in team mode counted
+by revision 0004's SQL with the engine's semantics and the ruleset's parameters), cases per
 innsatsgruppe, and the letters' two steering figures for young people (MDB-2024 §3
 «Styringsparametere for 2024»), each split by situasjonsbestemt / spesielt tilpasset innsats:
 
@@ -41,7 +42,17 @@ from navoppfolging.domain import (
     Innsatsgruppe,
     Portfolio,
 )
-from navoppfolging.rules import LocalSettings, OfficeDeadline, RulesetRegistry, Status, evaluate, office_deadlines, ruleset_for
+from navoppfolging.rules import (
+    LocalSettings,
+    OfficeDeadline,
+    RuleDef,
+    Ruleset,
+    RulesetRegistry,
+    Status,
+    evaluate,
+    office_deadlines,
+    ruleset_for,
+)
 from navoppfolging.rules.facts import current_innsatsgruppe, in_ug_target_group, is_open, last_contact
 
 if TYPE_CHECKING:
@@ -528,12 +539,27 @@ def _count_reduced(cases: Iterable[_ReducedCase], as_of: dt.date, accs: dict[str
         (acc.overdue if status is overdue else acc.due_soon)[rule] += n  # type: ignore[index]
 
 
+_VEILEDERE = "SELECT ident FROM advisors WHERE role = 'VEILEDER' ORDER BY ident"
+
+
+def _set_counts(acc: _Acc, row: Mapping[str, Any]) -> None:
+    """Open, UG, per-innsatsgruppe and steering counts of one row of ``navoppfolging_workload_counts``
+    (0002) or ``navoppfolging_workload_rule_counts`` (0004), which have these columns in common."""
+    acc.open_cases = row["open_cases"]
+    acc.ug_cases = row["ug_cases"]
+    for code, n in zip(row["groups"] or (), row["group_counts"] or (), strict=True):
+        acc.groups[code] = n  # type: ignore[index]
+    for g, prefix in ((SPLIT_GROUPS[0].value, "sit"), (SPLIT_GROUPS[1].value, "spes")):
+        acc.contact[g] = [row[f"{prefix}_contact"], row[f"{prefix}_ug"]]  # type: ignore[index]
+        acc.work[g] = [row[f"{prefix}_work"], row[f"{prefix}_ug"]]  # type: ignore[index]
+
+
 def _team_counts(conn: Any, as_of: dt.date, registry: RulesetRegistry | None) -> tuple[list[str], dict[str, _Acc]]:
     """The advisors and what ``navoppfolging_workload_counts`` aggregates in SQL."""
     from sqlalchemy import text
 
     accs: dict[str, _Acc] = {}
-    idents = [r[0] for r in conn.execute(text("SELECT ident FROM advisors WHERE role = 'VEILEDER' ORDER BY ident"))]
+    idents = [r[0] for r in conn.execute(text(_VEILEDERE))]
     tg = ruleset_for(as_of, registry).target_group
     params = {
         "as_of": as_of, "min_age": tg.min_age, "max_age": tg.max_age_exclusive,
@@ -544,23 +570,134 @@ def _team_counts(conn: Any, as_of: dt.date, registry: RulesetRegistry | None) ->
     counts = text("SELECT * FROM navoppfolging_workload_counts(:as_of, :min_age, :max_age, "
                   "CAST(:groups AS text[]), :days, CAST(:categories AS text[]))")
     for row in conn.execute(counts, params).mappings():
+        _set_counts(accs.setdefault(row["advisor"], _Acc()), row)
+    return idents, accs
+
+
+# The case rules (kinds case, activity and contact) that ``navoppfolging_workload_rule_counts``
+# (revision 0004) evaluates in SQL. A ruleset with any other case rule — a future letter's new
+# rule — is counted by the engine instead (0003's reduced facts), until the SQL learns it.
+SQL_RULES: frozenset[str] = frozenset({
+    "UG-OFFER-8W", "UG-STANDARD-REASSESS-8W", "CONTACT-30D", "UG-AGE-OUT", "LONGTERM-REASSESS-6M",
+    "DP-26W-LEFT", "AAP-ACTIVITY-26W", "AAP-APPLICATION-5W", "AAP-END-INFO", "SICK-NO-EMPLOYER-12W",
+    "OMSTILLING-6M", "PLAN-MISSING", "ACTIVITY-EXPIRED", "INTERPRETER-BOOK",
+})
+_EVALUATED_KINDS = frozenset({"case", "activity", "contact"})
+
+# The arguments of ``navoppfolging_workload_rule_counts`` and their SQL types, in its order (a
+# test compares this with the function's signature in the database).
+SQL_RULE_ARGUMENTS: tuple[tuple[str, str], ...] = (
+    ("p_as_of", "date"), ("p_due_soon_days", "integer"),
+    ("p_min_age", "integer"), ("p_max_age_exclusive", "integer"), ("p_ug_groups", "text[]"),
+    ("p_in_activity_statuses", "text[]"), ("p_not_plan_statuses", "text[]"), ("p_expirable_statuses", "text[]"),
+    ("p_held_status", "text"), ("p_planned_status", "text"),
+    ("p_offer_days", "integer"),
+    ("p_standard_days", "integer"), ("p_standard_groups", "text[]"), ("p_standard_categories", "text[]"),
+    ("p_contact_days", "integer"),
+    ("p_age_out_years", "integer"), ("p_age_out_groups", "text[]"),
+    ("p_longterm_months", "integer"), ("p_longterm_categories", "text[]"),
+    ("p_dp_days", "integer"),
+    ("p_aap_activity_days", "integer"), ("p_aap_activity_categories", "text[]"),
+    ("p_aap_application_days", "integer"), ("p_aap_end_days", "integer"), ("p_sick_days", "integer"),
+    ("p_omstilling_months", "integer"), ("p_plan_missing_excluded_groups", "text[]"),
+    ("p_interpreter_days", "integer"),
+    ("p_split_groups", "text[]"), ("p_steering_contact_days", "integer"), ("p_work_categories", "text[]"),
+    ("p_work_status", "text"),
+)
+
+
+def _codes(values: Iterable[Any]) -> list[str]:
+    return sorted(v.value for v in values)
+
+
+def sql_rule_arguments(ruleset: Ruleset, settings: LocalSettings | None = None) -> dict[str, Any] | None:
+    """The arguments of ``navoppfolging_workload_rule_counts`` for ``ruleset`` (without ``p_as_of``),
+    taken from what the engine itself evaluates with: ``compile_ruleset``'s rules and parameters
+    (a rule the ruleset lacks gets NULL), the local settings' values, the engine's statuses.
+    None when the ruleset has a case rule the SQL does not implement (not in ``SQL_RULES``)."""
+    from navoppfolging.rules.engine import (
+        EXPIRABLE,
+        HELD_CONTACT,
+        NOT_A_PLAN,
+        PLAN_MISSING_EXEMPT,
+        PLANNED_CONTACT,
+        compile_ruleset,
+    )
+
+    if any(rule.kind.value in _EVALUATED_KINDS and rule.id not in SQL_RULES for rule in ruleset.rules):
+        return None
+    c = compile_ruleset(ruleset)
+    settings = settings or LocalSettings()
+
+    def days(rule: RuleDef | None) -> int | None:  # the engine reads ``days or 0``
+        return None if rule is None else rule.days or 0
+
+    def months(rule: RuleDef | None) -> int | None:
+        return None if rule is None else rule.months or 0
+
+    def setting(rule: RuleDef | None) -> int | None:  # as the engine: the setting's value, else 0
+        if rule is None:
+            return None
+        return settings.value(rule.setting, ruleset) if rule.setting else 0
+
+    def groups(rule: RuleDef | None) -> list[str] | None:
+        return None if rule is None else _codes(rule.innsatsgrupper)
+
+    def categories(rule: RuleDef | None) -> list[str] | None:
+        return None if rule is None else _codes(rule.categories)
+
+    return {
+        "p_due_soon_days": c.soon,
+        "p_min_age": c.tg_min, "p_max_age_exclusive": c.tg_max, "p_ug_groups": _codes(c.tg_groups),
+        "p_in_activity_statuses": _codes(c.in_activity), "p_not_plan_statuses": [NOT_A_PLAN.value],
+        "p_expirable_statuses": _codes(EXPIRABLE) if c.expired is not None else None,
+        "p_held_status": HELD_CONTACT.value, "p_planned_status": PLANNED_CONTACT.value,
+        "p_offer_days": days(c.ug_offer),
+        "p_standard_days": days(c.ug_standard), "p_standard_groups": groups(c.ug_standard),
+        "p_standard_categories": categories(c.ug_standard),
+        "p_contact_days": days(c.contact30),
+        "p_age_out_years": None if c.age_out is None else c.age_out.age or c.tg_max,
+        "p_age_out_groups": groups(c.age_out),
+        "p_longterm_months": months(c.longterm), "p_longterm_categories": categories(c.longterm),
+        "p_dp_days": days(c.dp26),
+        "p_aap_activity_days": days(c.aap_activity), "p_aap_activity_categories": categories(c.aap_activity),
+        "p_aap_application_days": days(c.aap_application),
+        "p_aap_end_days": setting(c.aap_end),
+        "p_sick_days": days(c.sick),
+        "p_omstilling_months": months(c.omstilling),
+        "p_plan_missing_excluded_groups": [PLAN_MISSING_EXEMPT.value] if c.plan_missing is not None else None,
+        "p_interpreter_days": setting(c.interpreter),
+        "p_split_groups": [g.value for g in SPLIT_GROUPS], "p_steering_contact_days": CONTACT_WINDOW_DAYS,
+        "p_work_categories": _codes(WORK_ORIENTED_CATEGORIES), "p_work_status": ActivityStatus.GJENNOMFORES.value,
+    }
+
+
+_RULE_COUNTS_SQL = ("SELECT * FROM navoppfolging_workload_rule_counts("
+                    + ", ".join(f"{name} => CAST(:{name} AS {kind})" for name, kind in SQL_RULE_ARGUMENTS) + ")")
+
+
+def _team_sql_counts(conn: Any, as_of: dt.date, arguments: Mapping[str, Any]) -> tuple[list[str], dict[str, _Acc]]:
+    """The advisors and everything ``navoppfolging_workload_rule_counts`` (0004) counts in SQL:
+    0002's figures and, per rule ID, the overdue and due-soon items."""
+    from sqlalchemy import text
+
+    accs: dict[str, _Acc] = {}
+    idents = [r[0] for r in conn.execute(text(_VEILEDERE))]
+    for row in conn.execute(text(_RULE_COUNTS_SQL), {**arguments, "p_as_of": as_of}).mappings():
         acc = accs.setdefault(row["advisor"], _Acc())
-        acc.open_cases = row["open_cases"]
-        acc.ug_cases = row["ug_cases"]
-        for code, n in zip(row["groups"] or (), row["group_counts"] or (), strict=True):
-            acc.groups[code] = n  # type: ignore[index]
-        for g, prefix in ((SPLIT_GROUPS[0].value, "sit"), (SPLIT_GROUPS[1].value, "spes")):
-            acc.contact[g] = [row[f"{prefix}_contact"], row[f"{prefix}_ug"]]  # type: ignore[index]
-            acc.work[g] = [row[f"{prefix}_work"], row[f"{prefix}_ug"]]  # type: ignore[index]
+        _set_counts(acc, row)
+        for rule, overdue, due_soon in zip(row["rules"], row["overdue"], row["due_soon"], strict=True):
+            acc.overdue[rule] += overdue  # type: ignore[index]
+            acc.due_soon[rule] += due_soon  # type: ignore[index]
     return idents, accs
 
 
 def _team_rule_counts(conn: Any, as_of: dt.date, accs: dict[str, _Acc], *, settings: LocalSettings | None,
                       registry: RulesetRegistry | None, chunk_size: int, progress: Progress | None,
                       timings: dict[str, float] | None) -> None:
-    """Overdue / due-soon per rule: the reduced facts of revision 0003, fetched through a
-    server-side cursor in chunks, each chunk built into ``_ReducedCase`` rows and run through
-    the engine (``progress`` after each chunk)."""
+    """Overdue / due-soon per rule through the engine, for a ruleset the SQL of 0004 cannot count:
+    the reduced facts of revision 0003, fetched through a server-side cursor in chunks, each chunk
+    built into ``_ReducedCase`` rows and run through the engine (``progress`` after each chunk)."""
     import time
 
     from psycopg import sql
@@ -609,33 +746,54 @@ def compute_team_workload(
     timings: dict[str, float] | None = None,
 ) -> Workload:
     """The whole workload in team mode, through the SECURITY DEFINER functions that a team lead
-    may execute but whose tables it cannot read:
+    may execute but whose tables it cannot read; nothing but counts leave the database:
 
-    * ``navoppfolging_workload_counts(as_of, …)`` (0002) aggregates in SQL: open and UG cases,
-      cases per innsatsgruppe and both steering figures per advisor (counts only);
-    * ``navoppfolging_workload_rule_facts(as_of, categories)`` (0003) returns, per open case, the
-      facts the rule engine derives from its records on ``as_of`` (reduced in SQL; no ref, name,
-      fnr, phone or free text), which run through the engine for the overdue/due-soon counts per
-      rule, so these equal ``due`` exactly; nothing but counts leave this function.
+    * ``navoppfolging_workload_rule_counts(as_of, …)`` (0004) counts everything in one query:
+      open and UG cases, cases per innsatsgruppe, both steering figures, and the overdue and
+      due-soon items per advisor and rule ID, with the engine's semantics and the parameters of
+      the ruleset in force and ``settings`` (``sql_rule_arguments``), so they equal ``due``'s;
+    * when the ruleset in force has a case rule that SQL does not implement, the engine counts
+      instead: ``navoppfolging_workload_counts`` (0002) for the figures, and
+      ``navoppfolging_workload_rule_facts`` (0003) for per-case facts reduced in SQL (no ref, name,
+      fnr, phone or free text), which run through the engine.
 
-    ``timings`` (when given) gets the seconds of each phase: counts, fetch, build, engine.
+    ``progress(done, total)`` is called with the cases counted (at the start and the end only on
+    the SQL path, after each chunk on the engine path). ``timings`` (when given) gets the seconds of
+    each phase: ``sql`` and ``assemble`` on the SQL path; ``counts``, ``fetch``, ``build``,
+    ``engine`` and ``assemble`` on the engine path.
     """
     import time
 
-    t = time.perf_counter()
+    clock = time.perf_counter
+    arguments = sql_rule_arguments(ruleset_for(as_of, registry), settings)
+    spent: dict[str, float] = {}
+    t = clock()
     with db.engine.connect() as conn:
-        idents, accs = _team_counts(conn, as_of, registry)
-        if timings is not None:
-            timings["counts"] = time.perf_counter() - t
-        _team_rule_counts(conn, as_of, accs, settings=settings, registry=registry, chunk_size=chunk_size,
-                          progress=progress, timings=timings)
-    return _assemble(accs, _idents(idents, accs), as_of, registry)
+        if arguments is not None:
+            if progress is not None:
+                progress(0, 0)
+            idents, accs = _team_sql_counts(conn, as_of, arguments)
+            spent["sql"] = clock() - t
+            if progress is not None:
+                done = sum(a.open_cases for a in accs.values())
+                progress(done, done)
+        else:
+            idents, accs = _team_counts(conn, as_of, registry)
+            spent["counts"] = clock() - t
+            _team_rule_counts(conn, as_of, accs, settings=settings, registry=registry, chunk_size=chunk_size,
+                              progress=progress, timings=spent)
+    t = clock()
+    workload = _assemble(accs, _idents(idents, accs), as_of, registry)
+    spent["assemble"] = clock() - t
+    if timings is not None:
+        timings.update(spent)
+    return workload
 
 
 def compute_team_counts(db: Database, as_of: dt.date, *, registry: RulesetRegistry | None = None) -> Workload:
-    """The part of the workload SQL gives exactly and at once (open, UG, innsatsgrupper, steering
-    figures, team average, office deadlines); the per-rule counts are left out
-    (``rule_counts_pending``) until ``compute_team_workload`` has run the engine."""
+    """The part of the workload the cheapest SQL gives at once (open, UG, innsatsgrupper, steering
+    figures, team average, office deadlines: 0002's function); the per-rule counts are left out
+    (``rule_counts_pending``) until ``compute_team_workload`` has counted them."""
     with db.engine.connect() as conn:
         idents, accs = _team_counts(conn, as_of, registry)
     return dataclasses.replace(_assemble(accs, _idents(idents, accs), as_of, registry), rule_counts_pending=True)
@@ -653,8 +811,9 @@ def load_workload_counts(db: Database, as_of: dt.date, *, settings: LocalSetting
 
 def load_workload(db: Database, as_of: dt.date, *, settings: LocalSettings | None = None,
                   progress: Progress | None = None) -> Workload:
-    """The whole workload (with the per-rule counts): SQL and the engine in team mode, else the
-    ORM. ``progress(done, total)`` is called as the team-mode cases go through the engine."""
+    """The whole workload (with the per-rule counts): counted in SQL in team mode
+    (``compute_team_workload``), else from the ORM through the engine. ``progress(done, total)``
+    is called as the team-mode cases are counted."""
     from navoppfolging.db import is_sqlite
 
     if not is_sqlite(db.url) and db.url.get_backend_name() == "postgresql":

@@ -39,10 +39,17 @@ from navoppfolging.rules.registry import LocalSettings
 _OVERDUE = Status.OVERDUE
 _DUE_SOON = Status.DUE_SOON
 _UPCOMING = Status.UPCOMING
-_HELD = ContactStatus.GJENNOMFORT
-_PLANNED_CONTACT = ContactStatus.PLANLAGT
-_FORSLAG = ActivityStatus.FORSLAG
-_EXPIRABLE = frozenset({ActivityStatus.PLANLAGT, ActivityStatus.GJENNOMFORES})
+# The record statuses and the group the rules below read, named once: the team workload's SQL
+# (``navoppfolging.workload.sql_rule_arguments``, revision 0004) is given these same values.
+HELD_CONTACT = ContactStatus.GJENNOMFORT
+PLANNED_CONTACT = ContactStatus.PLANLAGT
+NOT_A_PLAN = ActivityStatus.FORSLAG  # a suggestion: the only status that does not make a plan
+EXPIRABLE = frozenset({ActivityStatus.PLANLAGT, ActivityStatus.GJENNOMFORES})
+PLAN_MISSING_EXEMPT = Innsatsgruppe.STANDARD_INNSATS  # PLAN-MISSING: every other known group
+_HELD = HELD_CONTACT
+_PLANNED_CONTACT = PLANNED_CONTACT
+_FORSLAG = NOT_A_PLAN
+_EXPIRABLE = EXPIRABLE
 _DAY = dt.timedelta(days=1)
 
 
@@ -355,7 +362,7 @@ def evaluate_cases(
 
         # PLAN-MISSING
         if plan_missing is not None and ig is not None and last_assessed is not None and not has_plan:
-            if ig is not Innsatsgruppe.STANDARD_INNSATS:
+            if ig is not PLAN_MISSING_EXEMPT:
                 item(case, plan_missing, last_assessed,
                      f"Vurdert {fmt(last_assessed)} ({INNSATSGRUPPE_SHORT[ig].lower()} innsats): "
                      "aktivitetsplanen har ingen aktivitet utover forslag.",
