@@ -99,7 +99,7 @@ def random_portfolio(anchors: Sequence[dt.date], *, n: int = 3000, seed: int = 2
             aap_end = due() + days(rng.choice((*local_days, 90, 0))) if chance(0.7) else (
                 (aap_start or anchor) + days(rng.randrange(-30, 400)))
         applied = due() - days(35) if chance(0.25) else None
-        decided = (applied or anchor) + days(rng.choice((-1, 0, 1, 20, 40))) if applied and chance(0.5) else None
+        decided = anchor + days(rng.choice((-1, 0, 0, 1, -30))) if applied and chance(0.5) else None
 
         # The dates that decide satisfaction: an assessment on or around them counts or not.
         deciding = [d for d in (
