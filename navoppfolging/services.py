@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -504,8 +504,11 @@ class SettingsService:
                 row.value = value
 
     def delete(self, key: str) -> None:
+        # Through the unit of work (not a bulk DELETE) so the audit hook records it.
         with self.db.session() as s:
-            s.execute(delete(m.SettingRow).where(m.SettingRow.key == key))
+            row = s.get(m.SettingRow, key)
+            if row is not None:
+                s.delete(row)
 
 
 @dataclass(frozen=True, slots=True)

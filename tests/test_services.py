@@ -141,6 +141,13 @@ def test_settings_round_trip(db: Database) -> None:
     assert settings.all() == {"AAP-END-INFO.days": "75"}
     settings.delete("AAP-END-INFO.days")
     assert settings.all() == {}
+    settings.delete("AAP-END-INFO.days")  # nothing to delete: no error, no entry
+    # Every change, the deletion too, is in the audit trail.
+    with db.engine.connect() as conn:
+        trail = conn.exec_driver_sql(
+            "SELECT action, entity_key FROM audit_log WHERE entity = 'setting' ORDER BY id").fetchall()
+    assert [tuple(r) for r in trail] == [("insert", "AAP-END-INFO.days"), ("update", "AAP-END-INFO.days"),
+                                         ("delete", "AAP-END-INFO.days")]
 
 
 def test_next_item_id() -> None:
