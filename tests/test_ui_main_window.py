@@ -493,3 +493,26 @@ def test_tools_menu_opens_team_overview_import_export_and_hand_over(window, qtbo
     titles["Overfør sak til annen veileder…"].trigger()
     assert ("Z990003", "Ola Kollega") in calls["handover"]["receivers"]
     assert window.state.case("U-0001").advisor == "Z990003"
+
+
+def test_team_overview_counts_with_the_offices_local_settings(window, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    from navoppfolging import workload
+    from navoppfolging.ui import workload_view
+
+    window.state.write(None, lambda: window.state.settings.set("INTERPRETER-BOOK.days", "3"))
+    seen: list[Any] = []
+
+    def spy(real):  # type: ignore[no-untyped-def]
+        def call(db, day, *, settings=None, **kw):  # type: ignore[no-untyped-def]
+            seen.append((real.__name__, settings))
+            return real(db, day, settings=settings, **kw)
+        return call
+
+    monkeypatch.setattr(workload, "load_workload", spy(workload.load_workload))
+    monkeypatch.setattr(workload, "load_workload_counts", spy(workload.load_workload_counts))
+    monkeypatch.setattr(workload_view.WorkloadDialog, "ask",
+                        classmethod(lambda cls, parent, *, load, as_of, load_counts: (load_counts(as_of), load(as_of))))
+    window.open_workload()
+    # (On SQLite the quick counts are the whole workload: load_workload_counts calls load_workload.)
+    assert {name for name, _ in seen} == {"load_workload", "load_workload_counts"}
+    assert all(s is not None and s.get("INTERPRETER-BOOK.days") == 3 for _, s in seen)

@@ -351,9 +351,11 @@ class MainWindow(QMainWindow):
         from navoppfolging.ui.workload_view import WorkloadDialog
         from navoppfolging.workload import load_workload, load_workload_counts
 
-        db = self.state.db
-        WorkloadDialog.ask(self, load=lambda day: load_workload(db, day), as_of=self.state.as_of,
-                           load_counts=lambda day: load_workload_counts(db, day))
+        db, state = self.state.db, self.state
+        # The office's local settings (e.g. INTERPRETER-BOOK days), as the command line uses them.
+        WorkloadDialog.ask(self, load=lambda day: load_workload(db, day, settings=state.local_settings),
+                           as_of=self.state.as_of,
+                           load_counts=lambda day: load_workload_counts(db, day, settings=state.local_settings))
 
     def import_spreadsheet(self) -> None:
         from navoppfolging.ui.spreadsheet_import_dialog import SpreadsheetImportDialog
