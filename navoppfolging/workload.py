@@ -615,18 +615,16 @@ def sql_rule_arguments(ruleset: Ruleset, settings: LocalSettings | None = None) 
     taken from what the engine itself evaluates with: ``compile_ruleset``'s rules and parameters
     (a rule the ruleset lacks gets NULL), the local settings' values, the engine's statuses.
     None when the ruleset has a case rule the SQL does not implement (not in ``SQL_RULES``)."""
-    from navoppfolging.rules.engine import (
-        EXPIRABLE,
-        HELD_CONTACT,
-        NOT_A_PLAN,
-        PLAN_MISSING_EXEMPT,
-        PLANNED_CONTACT,
-        compile_ruleset,
-    )
+    from navoppfolging.rules.engine import HELD_CONTACT, PLANNED_CONTACT, compile_ruleset
 
     if any(rule.kind.value in _EVALUATED_KINDS and rule.id not in SQL_RULES for rule in ruleset.rules):
         return None
     c = compile_ruleset(ruleset)
+    # What the SQL takes as one value: one set of «not a plan» statuses for PLAN-MISSING and
+    # OMSTILLING-6M, and UG-AGE-OUT from the target group's minimum age. A ruleset that sets them
+    # apart is counted by the engine instead.
+    if c.not_plan_omstilling is not None or (c.age_out is not None and c.age_out_min != c.tg_min):
+        return None
     settings = settings or LocalSettings()
 
     def days(rule: RuleDef | None) -> int | None:  # the engine reads ``days or 0``
@@ -649,8 +647,8 @@ def sql_rule_arguments(ruleset: Ruleset, settings: LocalSettings | None = None) 
     return {
         "p_due_soon_days": c.soon,
         "p_min_age": c.tg_min, "p_max_age_exclusive": c.tg_max, "p_ug_groups": _codes(c.tg_groups),
-        "p_in_activity_statuses": _codes(c.in_activity), "p_not_plan_statuses": [NOT_A_PLAN.value],
-        "p_expirable_statuses": _codes(EXPIRABLE) if c.expired is not None else None,
+        "p_in_activity_statuses": _codes(c.in_activity), "p_not_plan_statuses": _codes(c.not_plan),
+        "p_expirable_statuses": _codes(c.expirable) if c.expired is not None else None,
         "p_held_status": HELD_CONTACT.value, "p_planned_status": PLANNED_CONTACT.value,
         "p_offer_days": days(c.ug_offer),
         "p_standard_days": days(c.ug_standard), "p_standard_groups": groups(c.ug_standard),
@@ -665,7 +663,7 @@ def sql_rule_arguments(ruleset: Ruleset, settings: LocalSettings | None = None) 
         "p_aap_end_days": setting(c.aap_end),
         "p_sick_days": days(c.sick),
         "p_omstilling_months": months(c.omstilling),
-        "p_plan_missing_excluded_groups": [PLAN_MISSING_EXEMPT.value] if c.plan_missing is not None else None,
+        "p_plan_missing_excluded_groups": _codes(c.plan_missing_excluded) if c.plan_missing is not None else None,
         "p_interpreter_days": setting(c.interpreter),
         "p_split_groups": [g.value for g in SPLIT_GROUPS], "p_steering_contact_days": CONTACT_WINDOW_DAYS,
         "p_work_categories": _codes(WORK_ORIENTED_CATEGORIES), "p_work_status": ActivityStatus.GJENNOMFORES.value,

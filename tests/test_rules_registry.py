@@ -166,3 +166,123 @@ def test_items_carry_ruleset_year_specific_sources() -> None:
     c = ug(D(2023, 6, 1))
     assert items(c, D(2023, 6, 2), "CONTACT-30D")[0].source.letter == "MDB-2023"
     assert items(c, D(2024, 1, 2), "UG-AGE-OUT")[0].source.letter == "MDB-2024"
+
+
+# --- the parameters the engine reads come from the file, not from code ----------------------------
+
+def _variant(change) -> RulesetRegistry:  # type: ignore[no-untyped-def]
+    """The 2024 letter as a registry of its own, with ``change(raw_rules_by_id, raw)`` applied."""
+    from navoppfolging.rules.registry import parse_ruleset
+
+    raw = _raw("mdb-2024.json")
+    change({r["id"]: r for r in raw["rules"]}, raw)
+    return RulesetRegistry((parse_ruleset(raw, path="variant"),))
+
+
+def _rules(c, as_of, registry, rule):  # type: ignore[no-untyped-def]
+    return [i for i in evaluate(c, as_of, registry=registry).items if i.rule == rule]
+
+
+def test_plan_missing_groups_and_plan_statuses_come_from_the_file() -> None:
+    from navoppfolging.domain import ActivityCategory as Cat, ActivityStatus as St, Innsatsgruppe as Ig
+    from tests.rules_builders import activity, assess
+
+    as_of = D(2024, 6, 3)
+    standard = case(assessments=(assess(D(2024, 3, 1), Ig.STANDARD_INNSATS),))
+    suggested_only = case(assessments=(assess(D(2024, 3, 1), Ig.SITUASJONSBESTEMT_INNSATS),),
+                          activities=(activity("a1", Cat.ARBEID, St.FORSLAG),))
+    planned = case(assessments=(assess(D(2024, 3, 1), Ig.SITUASJONSBESTEMT_INNSATS),),
+                   activities=(activity("a1", Cat.ARBEID, St.PLANLAGT),))
+    default = RulesetRegistry((ruleset_for(as_of),))
+    assert _rules(standard, as_of, default, "PLAN-MISSING") == []
+    assert len(_rules(suggested_only, as_of, default, "PLAN-MISSING")) == 1
+    assert _rules(planned, as_of, default, "PLAN-MISSING") == []
+
+    def no_exemption_and_planned_is_no_plan(rules, _raw):  # type: ignore[no-untyped-def]
+        rules["PLAN-MISSING"]["parameters"] = {"innsatsgrupper_excluded": [],
+                                               "plan_statuses_excluded": ["FORSLAG", "PLANLAGT"]}
+    variant = _variant(no_exemption_and_planned_is_no_plan)
+    assert len(_rules(standard, as_of, variant, "PLAN-MISSING")) == 1
+    assert len(_rules(planned, as_of, variant, "PLAN-MISSING")) == 1
+
+
+def test_in_activity_statuses_expiring_statuses_and_age_out_minimum_come_from_the_file() -> None:
+    from navoppfolging.domain import ActivityCategory as Cat, ActivityStatus as St, Innsatsgruppe as Ig
+    from tests.rules_builders import activity, assess
+
+    as_of = D(2024, 6, 3)
+    default = RulesetRegistry((ruleset_for(as_of),))
+    # UG-STANDARD-REASSESS-8W is satisfied by a completed work activity, by default.
+    standard = case(registered_on=D(2024, 1, 2), assessments=(assess(D(2024, 1, 2), Ig.STANDARD_INNSATS),),
+                    activities=(activity("a1", Cat.ARBEID, St.FULLFORT, D(2024, 2, 1)),
+                                activity("a2", Cat.BEHANDLING, St.GJENNOMFORES, D(2024, 2, 1), D(2024, 5, 1))))
+    assert _rules(standard, as_of, default, "UG-STANDARD-REASSESS-8W") == []
+    assert [i.activity for i in _rules(standard, as_of, default, "ACTIVITY-EXPIRED")] == ["a2"]
+    young = case(birth=D(2007, 1, 1), registered_on=D(2024, 1, 2),
+                 assessments=(assess(D(2024, 1, 2), Ig.SITUASJONSBESTEMT_INNSATS),))  # 17 on as_of
+    assert len(_rules(young, as_of, default, "UG-AGE-OUT")) == 1
+
+    def change(rules, raw):  # type: ignore[no-untyped-def]
+        raw["definitions"]["in_activity_statuses"] = ["GJENNOMFORES"]
+        rules["ACTIVITY-EXPIRED"]["parameters"]["statuses"] = ["PLANLAGT"]
+        rules["UG-AGE-OUT"]["parameters"]["min_age"] = 18
+    variant = _variant(change)
+    assert len(_rules(standard, as_of, variant, "UG-STANDARD-REASSESS-8W")) == 1
+    assert _rules(standard, as_of, variant, "ACTIVITY-EXPIRED") == []
+    assert _rules(young, as_of, variant, "UG-AGE-OUT") == []
+
+
+def test_a_case_flag_rule_is_raised_by_the_flag_its_file_names() -> None:
+    from navoppfolging.domain import Flag
+
+    as_of = D(2024, 6, 3)
+    c = case(flags=(Flag.KVP,))
+    assert [f.flag for f in evaluate(c, as_of).flags if f.flag in ("KVP", "UKRAINA")] == ["KVP"]
+
+    def kvp_rule_reads_ukraina(rules, _raw):  # type: ignore[no-untyped-def]
+        rules["KVP"]["parameters"]["case_flag"] = "UKRAINA"
+    variant = _variant(kvp_rule_reads_ukraina)
+    assert [f.flag for f in evaluate(c, as_of, registry=variant).flags if f.flag in ("KVP", "UKRAINA")] == []
+    u = case(flags=(Flag.UKRAINA,))
+    assert sorted(f.flag for f in evaluate(u, as_of, registry=variant).flags) == ["KVP", "UKRAINA"]
+
+
+@pytest.mark.parametrize(("rule", "parameter"), [("UG-AGE-OUT", "min_age"), ("PLAN-MISSING", "plan_statuses_excluded"),
+                                                 ("OMSTILLING-6M", "plan_statuses_excluded"),
+                                                 ("ACTIVITY-EXPIRED", "statuses")])
+def test_a_missing_rule_parameter_is_refused_at_load(rule: str, parameter: str) -> None:
+    def drop(rules, _raw):  # type: ignore[no-untyped-def]
+        del rules[rule]["parameters"][parameter]
+    with pytest.raises(ValidationError, match=f"{rule}: mangler parameter '{parameter}'"):
+        _variant(drop)
+
+
+def test_in_activity_statuses_are_required() -> None:
+    def drop(_rules, raw):  # type: ignore[no-untyped-def]
+        del raw["definitions"]["in_activity_statuses"]
+    with pytest.raises(ValidationError, match="in_activity_statuses"):
+        _variant(drop)
+
+
+def test_the_team_sql_gets_the_files_values_or_leaves_the_counting_to_the_engine() -> None:
+    from navoppfolging.workload import sql_rule_arguments
+
+    args = sql_rule_arguments(ruleset_for(D(2024, 6, 3)))
+    assert args is not None
+    assert args["p_not_plan_statuses"] == ["FORSLAG"] and args["p_plan_missing_excluded_groups"] == ["STANDARD_INNSATS"]
+    assert args["p_in_activity_statuses"] == ["FULLFORT", "GJENNOMFORES"]
+    assert args["p_expirable_statuses"] == ["GJENNOMFORES", "PLANLAGT"]
+
+    def narrower(rules, raw):  # type: ignore[no-untyped-def]
+        rules["PLAN-MISSING"]["parameters"]["innsatsgrupper_excluded"] = []
+        rules["ACTIVITY-EXPIRED"]["parameters"]["statuses"] = ["PLANLAGT"]
+    args = sql_rule_arguments(_variant(narrower).rulesets[0])
+    assert args is not None and args["p_plan_missing_excluded_groups"] == [] and args["p_expirable_statuses"] == ["PLANLAGT"]
+
+    def apart(rules, _raw):  # type: ignore[no-untyped-def]
+        rules["OMSTILLING-6M"]["parameters"]["plan_statuses_excluded"] = ["FORSLAG", "AVBRUTT"]
+    assert sql_rule_arguments(_variant(apart).rulesets[0]) is None
+
+    def older(rules, _raw):  # type: ignore[no-untyped-def]
+        rules["UG-AGE-OUT"]["parameters"]["min_age"] = 18
+    assert sql_rule_arguments(_variant(older).rulesets[0]) is None

@@ -39,17 +39,14 @@ from navoppfolging.rules.registry import LocalSettings
 _OVERDUE = Status.OVERDUE
 _DUE_SOON = Status.DUE_SOON
 _UPCOMING = Status.UPCOMING
-# The record statuses and the group the rules below read, named once: the team workload's SQL
-# (``navoppfolging.workload.sql_rule_arguments``, revision 0004) is given these same values.
+# The contact statuses the rules read (rules.md «General semantics»: a contact is a held one; a
+# planned meeting is PLANLAGT), named once: the team workload's SQL
+# (``navoppfolging.workload.sql_rule_arguments``, revision 0004) is given these same values. The
+# activity statuses and groups the rules read come from the ruleset file (``compile_ruleset``).
 HELD_CONTACT = ContactStatus.GJENNOMFORT
 PLANNED_CONTACT = ContactStatus.PLANLAGT
-NOT_A_PLAN = ActivityStatus.FORSLAG  # a suggestion: the only status that does not make a plan
-EXPIRABLE = frozenset({ActivityStatus.PLANLAGT, ActivityStatus.GJENNOMFORES})
-PLAN_MISSING_EXEMPT = Innsatsgruppe.STANDARD_INNSATS  # PLAN-MISSING: every other known group
 _HELD = HELD_CONTACT
 _PLANNED_CONTACT = PLANNED_CONTACT
-_FORSLAG = NOT_A_PLAN
-_EXPIRABLE = EXPIRABLE
 _DAY = dt.timedelta(days=1)
 
 
@@ -63,6 +60,12 @@ class _Compiled:
     tg_max: int
     tg_groups: frozenset[Innsatsgruppe]
     in_activity: frozenset[ActivityStatus]
+    # Statuses that do not make a plan, for PLAN-MISSING and for OMSTILLING-6M (None: the same).
+    not_plan: frozenset[ActivityStatus]
+    not_plan_omstilling: frozenset[ActivityStatus] | None
+    age_out_min: int
+    plan_missing_excluded: frozenset[Innsatsgruppe]
+    expirable: frozenset[ActivityStatus]
     ug_offer: RuleDef | None
     ug_standard: RuleDef | None
     contact30: RuleDef | None
@@ -92,13 +95,22 @@ def compile_ruleset(ruleset: Ruleset) -> _Compiled:
         return cached[1]
     r = ruleset.rule
     flag_rules = [rule for rule in ruleset.rules if rule.kind is RuleKind.FLAG]
+    plan_missing, omstilling = r("PLAN-MISSING"), r("OMSTILLING-6M")
+    not_plan = (plan_missing or omstilling).plan_statuses_excluded if (plan_missing or omstilling) else frozenset()
+    not_plan_omstilling = omstilling.plan_statuses_excluded if omstilling is not None else None
+    age_out, expired = r("UG-AGE-OUT"), r("ACTIVITY-EXPIRED")
     compiled = _Compiled(
         ruleset=ruleset,
         soon=ruleset.due_soon_days,
         tg_min=ruleset.target_group.min_age,
         tg_max=ruleset.target_group.max_age_exclusive,
         tg_groups=ruleset.target_group.innsatsgrupper,
-        in_activity=frozenset({ActivityStatus.GJENNOMFORES, ActivityStatus.FULLFORT}),
+        in_activity=ruleset.in_activity_statuses,
+        not_plan=not_plan,
+        not_plan_omstilling=None if not_plan_omstilling == not_plan else not_plan_omstilling,
+        age_out_min=age_out.min_age if age_out is not None and age_out.min_age is not None else ruleset.target_group.min_age,
+        plan_missing_excluded=plan_missing.innsatsgrupper_excluded if plan_missing is not None else frozenset(),
+        expirable=expired.statuses if expired is not None else frozenset(),
         ug_offer=r("UG-OFFER-8W"),
         ug_standard=r("UG-STANDARD-REASSESS-8W"),
         contact30=r("CONTACT-30D"),
@@ -116,7 +128,8 @@ def compile_ruleset(ruleset: Ruleset) -> _Compiled:
         flag_longterm=r("PRIORITY-LONGTERM"),
         flag_dp_end=r("PRIORITY-DP-END"),
         case_flags=tuple(
-            (rule.id, rule) for rule in flag_rules if rule.id not in ("PRIORITY-LONGTERM", "PRIORITY-DP-END")
+            (rule.case_flag or rule.id, rule) for rule in flag_rules
+            if rule.id not in ("PRIORITY-LONGTERM", "PRIORITY-DP-END")
         ),
         flag_order={rule.id: index for index, rule in enumerate(flag_rules)},
     )
@@ -148,6 +161,8 @@ def evaluate_cases(
     soon = compiled.soon
     tg_min, tg_max, tg_groups = compiled.tg_min, compiled.tg_max, compiled.tg_groups
     in_activity_statuses = compiled.in_activity
+    not_plan, not_plan_om = compiled.not_plan, compiled.not_plan_omstilling
+    age_out_min, plan_missing_excluded, expirable = compiled.age_out_min, compiled.plan_missing_excluded, compiled.expirable
     ug_offer, ug_standard, contact30 = compiled.ug_offer, compiled.ug_standard, compiled.contact30
     age_out, longterm, dp26 = compiled.age_out, compiled.longterm, compiled.dp26
     aap_activity, aap_application, aap_end = compiled.aap_activity, compiled.aap_application, compiled.aap_end
@@ -224,14 +239,18 @@ def evaluate_cases(
                 if cdate <= as_of and (last_contact is None or cdate > last_contact):
                     last_contact = cdate
 
-        has_plan = False
+        has_plan = has_plan_om = False
         active_categories: set[ActivityCategory] = set()
         for activity in case.activities:
             status = activity.status
-            if status is not _FORSLAG:
+            if status not in not_plan:
                 has_plan = True
-                if status in in_activity_statuses and (activity.start is None or activity.start <= as_of):
-                    active_categories.add(activity.category)
+            if not_plan_om is not None and status not in not_plan_om:
+                has_plan_om = True
+            if status in in_activity_statuses and (activity.start is None or activity.start <= as_of):
+                active_categories.add(activity.category)
+        if not_plan_om is None:
+            has_plan_om = has_plan
 
         exceptions = [e for e in case.exceptions if e.date <= as_of] if case.exceptions else []
 
@@ -270,7 +289,7 @@ def evaluate_cases(
             item(case, contact30, due, text, _related(contact30, exceptions, last_contact) if exceptions else ())
 
         # UG-AGE-OUT: also at 30 and above (then overdue).
-        if age_out is not None and registered and age >= tg_min and ig is not None and ig in age_out.innsatsgrupper:
+        if age_out is not None and registered and age >= age_out_min and ig is not None and ig in age_out.innsatsgrupper:
             due = birthday(case.birth_date, age_out.age or tg_max)
             item(case, age_out, due,
                  f"Født {fmt(case.birth_date)}: fyller {age_out.age} år {fmt(due)} og går ut av målgruppen for ungdomsgarantien.",
@@ -348,12 +367,12 @@ def evaluate_cases(
             death = benefits.omstillingsstonad.death_date
             if death is not None and death <= as_of:
                 assessed = last_assessed is not None and last_assessed >= death
-                if not (assessed and has_plan):
+                if not (assessed and has_plan_om):
                     due = add_months(death, omstilling.months or 0)
                     missing = []
                     if not assessed:
                         missing.append(f"§ 14 a-vedtak etter {fmt(death)}")
-                    if not has_plan:
+                    if not has_plan_om:
                         missing.append("aktivitetsplan")
                     item(case, omstilling, due,
                          f"Dødsfall {fmt(death)} + {omstilling.months} måneder = {fmt(due)}; mangler "
@@ -362,7 +381,7 @@ def evaluate_cases(
 
         # PLAN-MISSING
         if plan_missing is not None and ig is not None and last_assessed is not None and not has_plan:
-            if ig is not PLAN_MISSING_EXEMPT:
+            if ig not in plan_missing_excluded:
                 item(case, plan_missing, last_assessed,
                      f"Vurdert {fmt(last_assessed)} ({INNSATSGRUPPE_SHORT[ig].lower()} innsats): "
                      "aktivitetsplanen har ingen aktivitet utover forslag.",
@@ -372,7 +391,7 @@ def evaluate_cases(
         if expired is not None:
             for activity in case.activities:
                 end = activity.end
-                if end is not None and activity.status in _EXPIRABLE:
+                if end is not None and activity.status in expirable:
                     item(case, expired, end,
                          f"Aktiviteten «{activity.title}» ({ACTIVITY_STATUS_LABELS[activity.status].lower()}) har "
                          f"sluttdato {fmt(end)}.",
@@ -399,9 +418,9 @@ def evaluate_cases(
                 flags.append(FlagItem(ref, flag_dp_end.id, flag_dp_end.title, flag_dp_end.source, flag_dp_end.letter_rule))
         if case.flags:
             present = set(case.flags)
-            for flag_id, rule in case_flags:
-                if flag_id in present:
-                    flags.append(FlagItem(ref, flag_id, rule.title, rule.source, rule.letter_rule))
+            for case_flag, rule in case_flags:
+                if case_flag in present:
+                    flags.append(FlagItem(ref, rule.id, rule.title, rule.source, rule.letter_rule))
     return items, flags
 
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from navoppfolging.domain import (
     ActivityCategory,
+    ActivityStatus,
     AdvisorIdent,
     CaseRef,
     ExceptionKind,
@@ -81,6 +82,11 @@ class RuleDef:
     day: int | None = None
     cap: int | None = None
     age: int | None = None
+    min_age: int | None = None  # UG-AGE-OUT: from this age on
+    innsatsgrupper_excluded: frozenset[Innsatsgruppe] = frozenset()  # PLAN-MISSING: groups without the rule
+    plan_statuses_excluded: frozenset[ActivityStatus] = frozenset()  # statuses that do not make a plan
+    statuses: frozenset[ActivityStatus] = frozenset()  # ACTIVITY-EXPIRED: the statuses that expire
+    case_flag: str | None = None  # flag rules: the case flag that raises it
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,8 @@ class Ruleset:
     local_settings: tuple[LocalSettingDefinition, ...]
     target_group: TargetGroup
     due_soon_days: int = 7
+    # «In activity»: an activity in one of these statuses that has started (rules.md).
+    in_activity_statuses: frozenset[ActivityStatus] = frozenset()
     letter_date: dt.date | None = None
     note: str = ""
     path: str = ""

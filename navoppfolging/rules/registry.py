@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from navoppfolging.rules.facts import fmt
-from navoppfolging.domain import ActivityCategory, ExceptionKind, Innsatsgruppe
+from navoppfolging.domain import ActivityCategory, ActivityStatus, ExceptionKind, Innsatsgruppe
 from navoppfolging.errors import Problem, ValidationError
 from navoppfolging.rules.model import (
     Citation,
@@ -99,6 +99,11 @@ def _rule(raw: Mapping[str, Any]) -> RuleDef:
         day=int(params["day"]) if "day" in params else None,
         cap=int(params["cap"]) if "cap" in params else None,
         age=int(params["age"]) if "age" in params else None,
+        min_age=int(params["min_age"]) if "min_age" in params else None,
+        innsatsgrupper_excluded=frozenset(Innsatsgruppe(g) for g in params.get("innsatsgrupper_excluded", ())),
+        plan_statuses_excluded=frozenset(ActivityStatus(x) for x in params.get("plan_statuses_excluded", ())),
+        statuses=frozenset(ActivityStatus(x) for x in params.get("statuses", ())),
+        case_flag=str(params["case_flag"]) if "case_flag" in params else None,
     )
 
 
@@ -107,14 +112,16 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "UG-OFFER-8W": ("days",),
     "UG-STANDARD-REASSESS-8W": ("days", "categories", "innsatsgrupper"),
     "CONTACT-30D": ("days",),
-    "UG-AGE-OUT": ("age", "innsatsgrupper"),
+    "UG-AGE-OUT": ("age", "min_age", "innsatsgrupper"),
     "LONGTERM-REASSESS-6M": ("months", "categories"),
     "DP-26W-LEFT": ("days",),
     "AAP-ACTIVITY-26W": ("days", "categories"),
     "AAP-APPLICATION-5W": ("days",),
     "AAP-END-INFO": ("setting",),
     "SICK-NO-EMPLOYER-12W": ("days",),
-    "OMSTILLING-6M": ("months",),
+    "OMSTILLING-6M": ("months", "plan_statuses_excluded"),
+    "PLAN-MISSING": ("plan_statuses_excluded",),
+    "ACTIVITY-EXPIRED": ("statuses",),
     "INTERPRETER-BOOK": ("setting",),
     "PRIORITY-LONGTERM": ("months",),
     "PRIORITY-DP-END": ("days",),
@@ -168,6 +175,7 @@ def parse_ruleset(raw: Mapping[str, Any], *, path: str = "") -> Ruleset:
             local_settings=settings,
             target_group=target,
             due_soon_days=int(definitions.get("due_soon_days", 7)),
+            in_activity_statuses=frozenset(ActivityStatus(x) for x in definitions["in_activity_statuses"]),
             letter_date=_date(raw["letter_date"], "letter_date") if raw.get("letter_date") else None,
             note=str(raw.get("effective_note", "")),
             path=path,
