@@ -315,8 +315,8 @@ class PendingQuickOpen:
     through a pipe (pickled domain objects and the key, between the two processes of the same
     user). Whenever the child cannot finish — no key in a secure keyring (a passphrase must be
     asked in the window), wrong key, any error — ``finish`` does the whole ``quick_open`` here,
-    so every message and question is exactly the classic one. Where there is no ``fork``
-    (Windows) or Qt is already loaded, ``finish`` simply runs ``quick_open``.
+    so every message and question is exactly the classic one. On Windows and macOS, or when Qt is
+    already loaded, ``finish`` simply runs ``quick_open``.
     """
 
     def __init__(self, db_url: str | None, *, path: Path | None = None) -> None:
@@ -325,7 +325,9 @@ class PendingQuickOpen:
         self._child: tuple[int, int] | None = None  # pid, read end of the pipe
         self._lock: FileLock | None = None
         found = _default_file(db_url, path)
-        if found is None or not hasattr(os, "fork") or "PySide6.QtCore" in sys.modules \
+        # Linux only: on macOS a forked child must not use the system frameworks the keyring
+        # needs (CoreFoundation refuses after fork without exec); Windows has no fork.
+        if found is None or not sys.platform.startswith("linux") or "PySide6.QtCore" in sys.modules \
                 or threading.active_count() > 1:
             return
         try:
