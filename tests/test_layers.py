@@ -24,6 +24,14 @@ def _imports(path: Path) -> set[str]:
             found.add(node.module)
         elif isinstance(node, ast.ImportFrom) and node.level > 0 and path.is_relative_to(ROOT / "navoppfolging"):
             found.add("." * node.level + (node.module or ""))
+        elif isinstance(node, ast.ImportFrom) and node.level > 0 and path.is_relative_to(ROOT / "ui"):
+            # ui/ is installed as navoppfolging.ui and imports its siblings relatively: resolve
+            # those, so «from ..models import X» or «from .. import models» is seen for what it is.
+            package = ["navoppfolging", "ui", *path.relative_to(ROOT / "ui").parent.parts]
+            base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else []))
+            found.add(base)
+            if node.module is None:  # «from .. import models»: the names are modules
+                found.update(f"{base}.{alias.name}" for alias in node.names)
     return found
 
 
@@ -54,6 +62,21 @@ def test_scanner_catches_a_forbidden_import(tmp_path: Path) -> None:
     probe.write_text("def f():\n    from PySide6 import QtCore\n", encoding="utf-8")
     try:
         assert _offending([probe], ("PySide6",)) == ["navoppfolging/_layer_probe_tmp.py imports PySide6"]
+    finally:
+        probe.unlink()
+
+
+def test_scanner_resolves_relative_imports_in_ui() -> None:
+    """The UI imports its own modules relatively; a relative reach into the core's database
+    layer is still caught."""
+    probe = ROOT / "ui" / "_layer_probe_tmp.py"
+    probe.write_text("from . import theme\nfrom .. import models\n\ndef f():\n    from ..migrate import upgrade\n",
+                     encoding="utf-8")
+    try:
+        assert sorted(_offending([probe], ("navoppfolging.models", "navoppfolging.migrate"))) == [
+            "ui/_layer_probe_tmp.py imports navoppfolging.migrate",
+            "ui/_layer_probe_tmp.py imports navoppfolging.models",
+        ]
     finally:
         probe.unlink()
 

@@ -11,7 +11,7 @@ from navoppfolging import __version__
 from navoppfolging.errors import NavOppfolgingError
 from navoppfolging.rules import ruleset_for
 from navoppfolging.rules.facts import fmt
-from navoppfolging.ui.state import AppState
+from .state import AppState
 
 # rules.md: the UI says which letter is the newest it knows.
 LATEST_LETTER_YEAR = 2024

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
-from navoppfolging.ui import theme
-from navoppfolging.ui.tab_common import DateField, error_label, length_error, save_buttons, show_error
+from . import theme
+from .tab_common import DateField, error_label, length_error, save_buttons, show_error
 
 
 def _combo(name: str, labels: Mapping[Any, str], current: StrEnum) -> QComboBox:

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
-from navoppfolging.ui import theme
-from navoppfolging.ui.tab_common import error_label, from_qdate, length_error, save_buttons, show_error, to_qdate
+from . import theme
+from .tab_common import error_label, from_qdate, length_error, save_buttons, show_error, to_qdate
 
 
 @dataclass(frozen=True, slots=True)

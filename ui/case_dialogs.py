@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX, validate_fnr
 from navoppfolging.rules.facts import age_at, fmt
-from navoppfolging.ui import theme
-from navoppfolging.ui.state import ME_SETTING, AppState
+from . import theme
+from .state import ME_SETTING, AppState
 
 # Languages advisors meet most often; the code is what the exchange format stores.
 LANGUAGES: tuple[tuple[str, str], ...] = (

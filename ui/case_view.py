@@ -26,16 +26,16 @@ from navoppfolging import domain as d
 from navoppfolging.errors import NotFoundError
 from navoppfolging.rules import DueItem, Status
 from navoppfolging.rules.facts import age_at, in_ug_target_group, last_meeting, latest_assessment, next_planned_contact
-from navoppfolging.ui import messages, theme
-from navoppfolging.ui.history_tab import HistoryTab
-from navoppfolging.ui.state import AppState
-from navoppfolging.ui.tab_activities import ActivitiesTab
-from navoppfolging.ui.tab_assessments import AssessmentsTab
-from navoppfolging.ui.tab_common import clear_layout, fmt_date, fmt_time, tag
-from navoppfolging.ui.tab_contacts import ContactsTab
-from navoppfolging.ui.tab_followup import FollowUpTab
-from navoppfolging.ui.tab_overview import OverviewTab
-from navoppfolging.ui.tab_reminders import RemindersTab
+from . import messages, theme
+from .history_tab import HistoryTab
+from .state import AppState
+from .tab_activities import ActivitiesTab
+from .tab_assessments import AssessmentsTab
+from .tab_common import clear_layout, fmt_date, fmt_time, tag
+from .tab_contacts import ContactsTab
+from .tab_followup import FollowUpTab
+from .tab_overview import OverviewTab
+from .tab_reminders import RemindersTab
 
 TAB_IDS: tuple[str, ...] = ("oversikt", "vurderinger", "kontakter", "aktivitetsplan", "oppfolging", "huskelapp", "historikk")
 TAB_TITLES: dict[str, str] = {

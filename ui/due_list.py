@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView,
 from navoppfolging.holidays_no import HolidayNote, day_month, deadline_note
 from navoppfolging.rules import DueItem, Status
 from navoppfolging.rules.facts import fmt
-from navoppfolging.ui import theme
-from navoppfolging.ui.state import AppState
+from . import theme
+from .state import AppState
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from navoppfolging import domain as d
-from navoppfolging.ui import messages, theme
+from . import messages, theme
 
 FORMATS = (
     ("xlsx", "Excel-arbeidsbok (.xlsx)", "Excel-arbeidsbok (*.xlsx)"),

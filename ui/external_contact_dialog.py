@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
-from navoppfolging.ui import theme
-from navoppfolging.ui.tab_common import error_label, length_error, save_buttons, show_error
+from . import theme
+from .tab_common import error_label, length_error, save_buttons, show_error
 
 # The roles advisors name most often (portfolio-format.md); any other text is allowed.
 ROLE_SUGGESTIONS = ("OT", "Helsetjenesten", "Jobbspesialist (IPS)", "Arbeidsgiver", "Skole", "Barnevernet",

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from navoppfolging.ui import theme
+from . import theme
 
 if TYPE_CHECKING:
     from navoppfolging.handover import HandoverPreview

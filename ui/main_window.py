@@ -49,11 +49,11 @@ from PySide6.QtWidgets import (
 
 from navoppfolging.errors import NavOppfolgingError, ValidationError
 from navoppfolging.rules.facts import fmt
-from navoppfolging.ui import messages, theme
-from navoppfolging.ui.about_dialog import LATEST_LETTER_YEAR, AboutDialog
-from navoppfolging.ui.case_dialogs import CloseCaseDialog, NewCaseDialog, from_qdate, to_qdate
-from navoppfolging.ui.due_list import DueListPanel
-from navoppfolging.ui.portfolio_model import (
+from . import messages, theme
+from .about_dialog import LATEST_LETTER_YEAR, AboutDialog
+from .case_dialogs import CloseCaseDialog, NewCaseDialog, from_qdate, to_qdate
+from .due_list import DueListPanel
+from .portfolio_model import (
     FILTER_KEYS,
     FILTERS,
     Column,
@@ -61,8 +61,8 @@ from navoppfolging.ui.portfolio_model import (
     PortfolioProxyModel,
     build_rows,
 )
-from navoppfolging.ui.settings_dialog import SettingsDialog
-from navoppfolging.ui.state import AppState, run_in_background
+from .settings_dialog import SettingsDialog
+from .state import AppState, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
                                                      icon="ArrowForward"))
 
     def open_workload(self) -> None:
-        from navoppfolging.ui.workload_view import WorkloadDialog
+        from .workload_view import WorkloadDialog
         from navoppfolging.workload import load_workload, load_workload_counts
 
         db, state = self.state.db, self.state
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
                            load_counts=lambda day: load_workload_counts(db, day, settings=state.local_settings))
 
     def import_spreadsheet(self) -> None:
-        from navoppfolging.ui.spreadsheet_import_dialog import SpreadsheetImportDialog
+        from .spreadsheet_import_dialog import SpreadsheetImportDialog
 
         me = self.state.me
         summary = SpreadsheetImportDialog.ask(
@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(summary.line(), 8000)
 
     def export_other(self) -> None:
-        from navoppfolging.ui.export_dialog import ExportDialog
+        from .export_dialog import ExportDialog
 
         text = ExportDialog.ask(self, load=self.state.portfolio.load, as_of=self.state.as_of,
                                 settings=self.state.local_settings)
@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
 
     def hand_over(self) -> None:
         from navoppfolging.handover import HandoverService
-        from navoppfolging.ui.handover_dialog import HandoverDialog
+        from .handover_dialog import HandoverDialog
 
         ref = self.selected_ref() or (self.case_view().current_ref if self.showing_case() else None)
         if ref is None:
@@ -723,7 +723,7 @@ class MainWindow(QMainWindow):
     def case_view(self) -> Any:
         """The case view, created on first use (it is the heaviest part of the window)."""
         if self._case_view is None:
-            from navoppfolging.ui.case_view import CaseView
+            from .case_view import CaseView
 
             view = CaseView(self.state, self)
             view.closed.connect(self.show_list)
@@ -778,7 +778,7 @@ class MainWindow(QMainWindow):
         if ref is None:
             return
         from navoppfolging import plan_pdf
-        from navoppfolging.ui import plan_preview
+        from . import plan_preview
 
         state = self.state
         case = state.case(ref)

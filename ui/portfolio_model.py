@@ -29,7 +29,7 @@ from navoppfolging import domain as d
 from navoppfolging.rules import DueItem, Evaluation, FlagItem, Status
 from navoppfolging.rules import facts
 from navoppfolging.rules.facts import fmt
-from navoppfolging.ui import theme
+from . import theme
 
 _Index = QModelIndex | QPersistentModelIndex
 

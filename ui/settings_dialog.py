@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from navoppfolging.rules import LocalSettingDefinition, LocalSettings
-from navoppfolging.ui import theme
-from navoppfolging.ui.state import ME_SETTING, AppState
+from . import theme
+from .state import ME_SETTING, AppState
 
 
 class SettingsDialog(QDialog):

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging import tabular
 from navoppfolging.errors import NavOppfolgingError, ValidationError
-from navoppfolging.ui import messages, theme
+from . import messages, theme
 
 log = logging.getLogger(__name__)
 

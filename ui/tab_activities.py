@@ -51,10 +51,10 @@ from PySide6.QtWidgets import (
 
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
-from navoppfolging.ui import messages, theme
-from navoppfolging.ui.activity_dialog import ActivityDialog
-from navoppfolging.ui.state import AppState
-from navoppfolging.ui.tab_common import (
+from . import messages, theme
+from .activity_dialog import ActivityDialog
+from .state import AppState
+from .tab_common import (
     Column,
     DateField,
     ItemRole,

@@ -14,10 +14,10 @@ import dataclasses
 
 from navoppfolging import domain as d
 from navoppfolging.rules.facts import latest_assessment
-from navoppfolging.ui import messages, theme
-from navoppfolging.ui.assessment_dialog import AssessmentDialog
-from navoppfolging.ui.state import AppState
-from navoppfolging.ui.tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableView, fmt_date
+from . import messages, theme
+from .assessment_dialog import AssessmentDialog
+from .state import AppState
+from .tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableView, fmt_date
 
 # An assessment has no id: its position in the case's list is its identity.
 Row = tuple[int, d.Assessment]

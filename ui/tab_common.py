@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from navoppfolging.dates import fmt
-from navoppfolging.ui import theme
+from . import theme
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex

@@ -12,10 +12,10 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from navoppfolging import domain as d
-from navoppfolging.ui import messages, theme
-from navoppfolging.ui.contact_dialog import ContactDialog, SummaryDialog
-from navoppfolging.ui.state import AppState
-from navoppfolging.ui.tab_common import (
+from . import messages, theme
+from .contact_dialog import ContactDialog, SummaryDialog
+from .state import AppState
+from .tab_common import (
     Column,
     ItemSortProxyModel,
     ItemTableModel,

@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 
 from navoppfolging import domain as d
 from navoppfolging.rules import STATUS_LABELS, DueItem, FlagItem
-from navoppfolging.ui import messages, theme
-from navoppfolging.ui.exception_dialog import ExceptionDialog
-from navoppfolging.ui.state import AppState
-from navoppfolging.ui.tab_common import (
+from . import messages, theme
+from .exception_dialog import ExceptionDialog
+from .state import AppState
+from .tab_common import (
     Column,
     ItemRole,
     clear_layout,

@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX, validate_fnr
 from navoppfolging.rules.facts import age_at
-from navoppfolging.ui import messages, theme
-from navoppfolging.ui.external_contact_dialog import ExternalContactDialog
-from navoppfolging.ui.state import AppState
-from navoppfolging.ui.tab_common import Column, DateField, ItemTableModel, ItemTableView, error_label, show_error
+from . import messages, theme
+from .external_contact_dialog import ExternalContactDialog
+from .state import AppState
+from .tab_common import Column, DateField, ItemTableModel, ItemTableView, error_label, show_error
 
 # Languages advisors meet most often; the code is stored, anything else may be typed.
 LANGUAGES: tuple[tuple[str, str], ...] = (

@@ -10,10 +10,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from navoppfolging import domain as d
-from navoppfolging.ui import messages, theme
-from navoppfolging.ui.reminder_dialog import ReminderDialog
-from navoppfolging.ui.state import AppState
-from navoppfolging.ui.tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableView, fmt_date
+from . import messages, theme
+from .reminder_dialog import ReminderDialog
+from .state import AppState
+from .tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableView, fmt_date
 
 
 class RemindersModel(ItemTableModel[d.Reminder]):

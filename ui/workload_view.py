@@ -52,7 +52,7 @@ from navoppfolging.workload_export import TEAM_LABEL, headers, row_values, summa
 
 log = logging.getLogger(__name__)
 
-from navoppfolging.ui import theme
+from . import theme
 
 BAR_COLOR, BAR_OVER, BAR_TRACK, DANGER_TEXT = theme.SURFACE_ACTION, theme.DANGER, theme.SURFACE_NEUTRAL, theme.DANGER_TEXT
 
@@ -277,7 +277,7 @@ class WorkloadDialog(QDialog):
             return
         self._show(workload)
         if workload.rule_counts_pending:
-            from navoppfolging.ui.state import run_in_background
+            from .state import run_in_background
 
             def done(full: Workload) -> None:
                 if generation == self._generation:  # the date may have changed meanwhile
