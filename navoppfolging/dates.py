@@ -12,8 +12,10 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 
 
+# relativedelta is untyped (no stubs installed): the typed locals say what it returns.
 def add_months(day: dt.date, months: int) -> dt.date:
-    return day + relativedelta(months=months)
+    result: dt.date = day + relativedelta(months=months)
+    return result
 
 
 def add_days(day: dt.date, days: int) -> dt.date:
@@ -22,12 +24,14 @@ def add_days(day: dt.date, days: int) -> dt.date:
 
 def birthday(birth_date: dt.date, age: int) -> dt.date:
     """The date someone turns ``age``; 29 February becomes 28 February in non-leap years."""
-    return birth_date + relativedelta(years=age)
+    result: dt.date = birth_date + relativedelta(years=age)
+    return result
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     """Whole years at ``day``."""
-    return relativedelta(day, birth_date).years
+    years: int = relativedelta(day, birth_date).years
+    return years
 
 
 def fmt(day: dt.date | None) -> str:
