@@ -104,15 +104,15 @@ def generate(today: dt.date, *, n: int = 50, seed: int = 2024, advisor: str = "Z
         contacts: list[d.Contact] = []
         days_since = rng.randint(2, 28) if rng.random() < 0.82 else rng.randint(31, 70)
         day = add_days(today, -days_since)
-        dates = []
+        dates: list[dt.date] = []
         while day > registered and len(dates) < rng.randint(1, 6):
             dates.append(day)
             day = add_days(day, -rng.randint(14, 45))
         for k, day in enumerate(sorted(dates)):
-            status = d.ContactStatus.GJENNOMFORT if rng.random() < 0.9 else d.ContactStatus.IKKE_MOTT
+            contact_status = d.ContactStatus.GJENNOMFORT if rng.random() < 0.9 else d.ContactStatus.IKKE_MOTT
             channel = rng.choice(list(d.Channel))
-            contacts.append(d.Contact(id=d.ItemId(f"k{k + 1}"), date=day, channel=channel, status=status,
-                                      summary="Gikk gjennom aktivitetsplanen og avtalte neste steg." if status == d.ContactStatus.GJENNOMFORT else ""))
+            contacts.append(d.Contact(id=d.ItemId(f"k{k + 1}"), date=day, channel=channel, status=contact_status,
+                                      summary="Gikk gjennom aktivitetsplanen og avtalte neste steg." if contact_status == d.ContactStatus.GJENNOMFORT else ""))
         if rng.random() < 0.7:
             planned = add_days(today, rng.randint(1, 25))
             contacts.append(d.Contact(id=d.ItemId(f"k{len(contacts) + 1}"), date=planned, channel=d.Channel.OPPMOTE,

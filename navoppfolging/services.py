@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -60,7 +61,7 @@ def _values(item: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(item):
         v = getattr(item, f.name)
-        out["ext_id" if f.name == "id" else f.name] = v.value if isinstance(v, d.StrEnum) else v
+        out["ext_id" if f.name == "id" else f.name] = v.value if isinstance(v, StrEnum) else v
     return out
 
 
@@ -341,14 +342,17 @@ class CaseService:
             items = getattr(c, attr)
             if not any(x.id == item.id for x in items):
                 raise NotFoundError(f"Fant ikke {item.id!r} i saken.")
-            return dataclasses.replace(c, **{attr: tuple(item if x.id == item.id else x for x in items)})
+            # The field is chosen at run time, so mypy cannot match the value to one field's type.
+            changes: dict[str, Any] = {attr: tuple(item if x.id == item.id else x for x in items)}
+            return dataclasses.replace(c, **changes)
         return self.update(ref, expected_version=expected_version, change=change)
 
     def remove_item(self, ref: str, *, expected_version: int, item: Any) -> d.Case:
         attr = _list_for(item)
 
         def change(c: d.Case) -> d.Case:
-            return dataclasses.replace(c, **{attr: tuple(x for x in getattr(c, attr) if x.id != item.id)})
+            changes: dict[str, Any] = {attr: tuple(x for x in getattr(c, attr) if x.id != item.id)}  # as in replace_item
+            return dataclasses.replace(c, **changes)
         return self.update(ref, expected_version=expected_version, change=change)
 
     def add_assessment(self, ref: str, *, expected_version: int, assessment: d.Assessment,
@@ -464,13 +468,13 @@ class PortfolioService:
             refs = [c.ref for c in portfolio.cases]
             existing = {r.ref: r for r in s.scalars(select(m.CaseRow).options(*_CASE_LOAD).where(m.CaseRow.ref.in_(refs)))} if refs else {}
             for c in portfolio.cases:
-                row = existing.get(c.ref)
-                if row is None:
-                    row = m.CaseRow(ref=c.ref, advisor_id=advisor_rows[c.advisor].id, name=c.name, birth_date=c.birth_date)
-                    s.add(row)
-                    _sync_case(s, row, c, advisor_rows[c.advisor].id)
+                case_row = existing.get(c.ref)
+                if case_row is None:
+                    case_row = m.CaseRow(ref=c.ref, advisor_id=advisor_rows[c.advisor].id, name=c.name, birth_date=c.birth_date)
+                    s.add(case_row)
+                    _sync_case(s, case_row, c, advisor_rows[c.advisor].id)
                     counts["cc"] += 1
-                elif _sync_case(s, row, c, advisor_rows[c.advisor].id):
+                elif _sync_case(s, case_row, c, advisor_rows[c.advisor].id):
                     counts["cu"] += 1
                 else:
                     counts["cn"] += 1
