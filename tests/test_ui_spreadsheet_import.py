@@ -60,23 +60,38 @@ def test_choose_file_preview_and_mapping_change_revalidates(dialog, qtbot, tmp_p
     assert blocker.args == [2, 2]
     assert dialog.import_button.text() == "Importer 2 gyldige rader"
     assert dialog.mapping_combo(2).currentData() is None  # «Kommentar» is not recognised
-    assert dialog.result.cases[0].assessments == ()
+    assert dialog.preview.cases[0].assessments == ()
     with qtbot.waitSignals([dialog.mappingChanged, dialog.previewUpdated]):
         combo = dialog.mapping_combo(2)
         combo.setCurrentIndex(combo.findData(Field.INNSATSGRUPPE.value))
-    assert dialog.result.cases[0].assessments[0].innsatsgruppe is d.Innsatsgruppe.SITUASJONSBESTEMT_INNSATS
-    problems = {r.row: r.problem_text() for r in dialog.result.rejected}
+    assert dialog.preview.cases[0].assessments[0].innsatsgruppe is d.Innsatsgruppe.SITUASJONSBESTEMT_INNSATS
+    problems = {r.row: r.problem_text() for r in dialog.preview.rejected}
     assert problems[4].startswith("Født (B): datoen finnes ikke")
     assert "navn mangler" in problems[5] and "ukjent innsatsgruppe" in problems[5]
     # A field belongs to one column: choosing «Navn» for column C releases column A.
     dialog.set_mapping(2, Field.NAME)
     assert dialog.mapping_combo(0).currentData() is None
-    assert dialog.result.cases[0].name == "Trenger veiledning"  # now read from column C
+    assert dialog.preview.cases[0].name == "Trenger veiledning"  # now read from column C
     assert dialog.import_button.text() == "Importer 3 gyldige rader"
     assert dialog.mapping_label.text() == ""  # a name column exists (C), so no mapping problem
     dialog.set_mapping(2, None)
     assert "navn" in dialog.mapping_label.text().lower()
     assert dialog.import_button.text() == "Importer 0 gyldige rader" and not dialog.import_button.isEnabled()
+
+
+def test_open_shortcut_chooses_a_file(dialog, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The platform's «Open» key (Ctrl+O) in the dialog asks for a file, as the button does."""
+    path = _file(tmp_path)
+    monkeypatch.setattr(SpreadsheetImportDialog, "ask_open_path", classmethod(lambda cls, parent: str(path)))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # Window shortcuts go to the active window, also offscreen (waitActive can return before
+    # the dialog is the active window; wait for that itself).
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    with qtbot.waitSignal(dialog.fileLoaded) as blocker:
+        qtbot.keyClick(dialog, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args == [str(path)]
 
 
 def test_import_button_imports_the_valid_rows_in_one_call(dialog, qtbot, tmp_path: Path, demo_db) -> None:  # type: ignore[no-untyped-def]
@@ -85,9 +100,9 @@ def test_import_button_imports_the_valid_rows_in_one_call(dialog, qtbot, tmp_pat
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert len(dialog.calls) == 1 and len(dialog.calls[0].cases) == 2
     assert blocker.args[0].cases_created == 2
-    assert dialog.result is not None
+    assert dialog.preview is not None
     assert CaseService(demo_db).get("U-0051").name == "Åse Ødegård"
-    assert dialog.result.cases[0].contacts[0].status is d.ContactStatus.GJENNOMFORT
+    assert dialog.preview.cases[0].contacts[0].status is d.ContactStatus.GJENNOMFORT
 
 
 def test_report_is_saved(dialog, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -210,7 +210,8 @@ class SpreadsheetImportDialog(QDialog):
         self.as_of = as_of
         self.table: tabular.Table | None = None
         self.mapping: tabular.ColumnMapping | None = None
-        self.result: tabular.Preview | None = None
+        # Not «result»: that would hide QDialog.result(), the dialog's result code.
+        self.preview: tabular.Preview | None = None
         self.path: Path | None = None
         self.summary: Any = None
         self._cases: tuple[d.Case, ...] = ()
@@ -310,7 +311,8 @@ class SpreadsheetImportDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.import_button)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence.StandardKey.Open, self, activated=self.choose_file)
+        open_shortcut = QShortcut(QKeySequence.StandardKey.Open, self)
+        open_shortcut.activated.connect(self.choose_file)
         self._update_buttons()
 
     # --- file ----------------------------------------------------------------------------
@@ -367,7 +369,8 @@ class SpreadsheetImportDialog(QDialog):
             combo.addItem(tabular.IGNORE_LABEL, None)
             for fld, text in tabular.FIELD_LABELS.items():
                 combo.addItem(text, fld.value)
-            combo.setCurrentIndex(max(0, combo.findData(mapping.fields[col].value if mapping.fields[col] else None)))
+            current = mapping.fields[col]
+            combo.setCurrentIndex(max(0, combo.findData(current.value if current else None)))
             combo.currentIndexChanged.connect(lambda _i, c=col, box=combo: self._field_chosen(c, box))
             self.mapping_grid.addWidget(combo, 1, col)
             self._combos.append(combo)
@@ -406,31 +409,31 @@ class SpreadsheetImportDialog(QDialog):
     def revalidate(self) -> None:
         if self.table is None or self.mapping is None:
             return
-        self.result = tabular.preview(
+        self.preview = tabular.preview(
             self.table, self.mapping, self.advisor_combo.currentData(), self.as_of,
             advisors=self._advisors, existing=self._cases, next_ref=self._first_ref,
         )
-        self.model.set_preview(self.result)
-        new, updated, rejected = self.result.counts()
-        self.mapping_label.setText(" ".join(self.result.mapping_problems))
+        self.model.set_preview(self.preview)
+        new, updated, rejected = self.preview.counts()
+        self.mapping_label.setText(" ".join(self.preview.mapping_problems))
         parts = [f"{new} nye saker", f"{updated} oppdateres", f"{rejected} avvist"]
         self.summary_label.setText(", ".join(parts))
         self._update_buttons()
         self.previewUpdated.emit(new + updated, rejected)
 
     def _update_buttons(self) -> None:
-        valid = len(self.result.valid) if self.result else 0
-        rejected = len(self.result.rejected) if self.result else 0
+        valid = len(self.preview.valid) if self.preview else 0
+        rejected = len(self.preview.rejected) if self.preview else 0
         self.import_button.setText(f"Importer {valid} gyldige rader" if valid != 1 else "Importer 1 gyldig rad")
         self.import_button.setEnabled(valid > 0)
-        self.report_button.setEnabled(rejected > 0 or bool(self.result and self.result.mapping_problems))
+        self.report_button.setEnabled(rejected > 0 or bool(self.preview and self.preview.mapping_problems))
 
     # --- actions -------------------------------------------------------------------------
 
     def report(self) -> tabular.RejectReport | None:
-        if self.result is None:
+        if self.preview is None:
             return None
-        return tabular.RejectReport.from_preview(self.result, self.path.name if self.path else "")
+        return tabular.RejectReport.from_preview(self.preview, self.path.name if self.path else "")
 
     def save_report(self) -> None:
         report = self.report()
@@ -448,15 +451,15 @@ class SpreadsheetImportDialog(QDialog):
         self.reportSaved.emit(path)
 
     def do_import(self) -> None:
-        if self.result is None or not self.result.valid:
+        if self.preview is None or not self.preview.valid:
             return
         try:
-            self.summary = self._import(self.result.portfolio())
+            self.summary = self._import(self.preview.portfolio())
         except NavOppfolgingError as exc:
             details = [str(p) for p in exc.problems] if isinstance(exc, ValidationError) else []
             messages.show_error(self, "Importen ble ikke gjort", f"Ingenting er importert. {exc if not details else ''}".strip(), details)
             return
-        log.info("regnearkimport: %d rader importert, %d avvist", len(self.result.valid), len(self.result.rejected))
+        log.info("regnearkimport: %d rader importert, %d avvist", len(self.preview.valid), len(self.preview.rejected))
         self.imported.emit(self.summary)
         self.accept()
 
