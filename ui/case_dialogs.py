@@ -433,8 +433,10 @@ class CloseCaseDialog(_Form):
         self.reason_combo.setEditable(True)
         self.reason_combo.addItems(CLOSE_REASONS)
         self.reason_combo.setCurrentIndex(-1)
-        self.reason_combo.lineEdit().setPlaceholderText("Velg eller skriv en årsak")
-        self.reason_combo.lineEdit().setMaxLength(MAX["closed_reason"])
+        reason_edit = self.reason_combo.lineEdit()
+        assert reason_edit is not None  # an editable combo box always has its line edit
+        reason_edit.setPlaceholderText("Velg eller skriv en årsak")
+        reason_edit.setMaxLength(MAX["closed_reason"])
 
         intro = QLabel(f"Saken til <b>{self.case.name}</b> ({ref}) avsluttes. Den får ingen frister "
                        "etter avslutningsdatoen.")

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
 
+from navoppfolging.domain import CaseRef
 from navoppfolging.holidays_no import HolidayNote, day_month, deadline_note
 from navoppfolging.rules import DueItem, Status
 from navoppfolging.rules.facts import fmt
@@ -80,7 +81,7 @@ class DueListModel(QAbstractItemModel):
         self._bold = QFont()
         self._bold.setBold(True)
 
-    def set_items(self, items: Sequence[DueItem], names: Mapping[str, str]) -> None:
+    def set_items(self, items: Sequence[DueItem], names: Mapping[CaseRef, str]) -> None:
         grouped: list[list[DueEntry]] = [[] for _ in GROUPS]
         order = {g.status: i for i, g in enumerate(GROUPS)}
         notes: dict[dt.date, HolidayNote | None] = {}

@@ -93,7 +93,7 @@ class SettingsDialog(QDialog):
         values = {d.key: (self.spins[d.key].value(), d.default) for d in self.definitions}
         me = self.me_combo.currentData() if self.me_combo.count() else None
 
-        def store() -> None:
+        def store() -> bool:  # True, as write() returns None only when the call was refused
             for key, (value, default) in values.items():
                 # Only what differs from the ruleset's default is stored, so a later letter's
                 # default still applies to everything the office never changed.
@@ -103,8 +103,9 @@ class SettingsDialog(QDialog):
                     state.settings.set(key, str(value))
             if me:
                 state.settings.set(ME_SETTING, str(me))
+            return True
 
-        if state.write(self, lambda: (store(), True)[1]) is not None:
+        if state.write(self, store) is not None:
             self.saved = True
             self.accept()
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
@@ -17,6 +18,7 @@ from .contact_dialog import ContactDialog, SummaryDialog
 from .state import AppState
 from .tab_common import (
     Column,
+    Index,
     ItemSortProxyModel,
     ItemTableModel,
     ItemTableView,
@@ -71,7 +73,7 @@ class ContactsModel(ItemTableModel[d.Contact]):
         ]
         super().__init__(columns, key=lambda k: k.id, parent=parent)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.FontRole and index.isValid() and index.row() < self.rowCount():
             k = self.item(index.row())
             if k.status is d.ContactStatus.PLANLAGT and k.date >= self.as_of:

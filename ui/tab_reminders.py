@@ -4,6 +4,7 @@ reminders come first, the oldest date at the top; done ones are greyed."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -18,7 +19,7 @@ from .tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableVie
 
 class RemindersModel(ItemTableModel[d.Reminder]):
     def __init__(self, parent: QWidget | None = None) -> None:
-        self.as_of = None
+        self.as_of: dt.date | None = None
 
         def fg(h: d.Reminder) -> QColor | None:
             if h.done:

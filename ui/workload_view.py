@@ -178,9 +178,9 @@ class UgBarDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         painter.save()
-        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
-            painter.fillRect(option.rect, option.palette.highlight())  # type: ignore[attr-defined]
-        rect: QRect = option.rect.adjusted(4, 6, -40, -6)  # type: ignore[attr-defined]
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        rect: QRect = option.rect.adjusted(4, 6, -40, -6)
         scale = cap * 1.2
         painter.fillRect(rect, QColor(BAR_TRACK))
         filled = QRect(rect.left(), rect.top(), int(rect.width() * min(value, scale) / scale), rect.height())
@@ -188,7 +188,7 @@ class UgBarDelegate(QStyledItemDelegate):
         cap_x = rect.left() + int(rect.width() * cap / scale)
         painter.setPen(QColor(theme.TEXT_DEFAULT))
         painter.drawLine(cap_x, rect.top() - 2, cap_x, rect.bottom() + 2)
-        text_rect = option.rect.adjusted(0, 0, -4, 0)  # type: ignore[attr-defined]
+        text_rect = option.rect.adjusted(0, 0, -4, 0)
         painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), str(value))
         painter.restore()
 
