@@ -30,7 +30,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast
 
 from navoppfolging import domain as d
 from navoppfolging.crypto import WRONG_KEY, DbKey, PassphraseProvider, connect_raw, is_plain_sqlite, obtain_key
@@ -173,17 +173,18 @@ _CASE_SQL = (
     'c.closed_reason, c.version FROM cases c JOIN advisors a ON a.id = c.advisor_id ORDER BY c.ref'
 )
 # Child tables: (table, columns, row builder). Ordered as the ORM relationships are (position).
+# The casts: those "date" columns are NOT NULL (models.py, revision 0001).
 _CHILDREN: tuple[tuple[str, str, Callable[[tuple[Any, ...]], Any]], ...] = (
     ("assessments", '"date", innsatsgruppe, note',
-     lambda r: _Assessment(_date(r[0]), r[1], r[2])),
+     lambda r: _Assessment(cast(dt.date, _date(r[0])), r[1], r[2])),
     ("contacts", 'ext_id, "date", "time", channel, status, summary, interpreter_booked, place',
-     lambda r: _Contact(r[0], _date(r[1]), _time(r[2]), r[3], r[4], r[5], bool(r[6]), r[7])),
+     lambda r: _Contact(r[0], cast(dt.date, _date(r[1])), _time(r[2]), r[3], r[4], r[5], bool(r[6]), r[7])),
     ("activities", 'ext_id, title, category, status, start, "end", responsible, description',
      lambda r: _Activity(r[0], r[1], r[2], r[3], _date(r[4]), _date(r[5]), r[6], r[7])),
     ("reminders", 'ext_id, "date", "text", done',
-     lambda r: _Reminder(r[0], _date(r[1]), r[2], bool(r[3]))),
+     lambda r: _Reminder(r[0], cast(dt.date, _date(r[1])), r[2], bool(r[3]))),
     ("case_exceptions", 'ext_id, "date", kind, note',
-     lambda r: _Exception(r[0], _date(r[1]), r[2], r[3])),
+     lambda r: _Exception(r[0], cast(dt.date, _date(r[1])), r[2], r[3])),
     ("external_contacts", 'role, name, phone, organisation',
      lambda r: _ExternalContact(r[0], r[1], r[2], r[3])),
 )

@@ -276,9 +276,9 @@ def _assemble(
     for a in accs.values():
         total.open_cases += a.open_cases
         total.ug_cases += a.ug_cases
-        total.groups.update(a.groups)  # type: ignore[union-attr, arg-type]
-        total.overdue.update(a.overdue)  # type: ignore[union-attr, arg-type]
-        total.due_soon.update(a.due_soon)  # type: ignore[union-attr, arg-type]
+        total.groups.update(a.groups)  # type: ignore[union-attr]
+        total.overdue.update(a.overdue)  # type: ignore[union-attr]
+        total.due_soon.update(a.due_soon)  # type: ignore[union-attr]
         for src, dst in ((a.contact, total.contact), (a.work, total.work)):
             for g, (n, t) in src.items():  # type: ignore[union-attr]
                 dst[g][0] += n  # type: ignore[index]

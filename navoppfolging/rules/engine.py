@@ -96,7 +96,8 @@ def compile_ruleset(ruleset: Ruleset) -> _Compiled:
     r = ruleset.rule
     flag_rules = [rule for rule in ruleset.rules if rule.kind is RuleKind.FLAG]
     plan_missing, omstilling = r("PLAN-MISSING"), r("OMSTILLING-6M")
-    not_plan = (plan_missing or omstilling).plan_statuses_excluded if (plan_missing or omstilling) else frozenset()
+    plan_rule = plan_missing or omstilling
+    not_plan = plan_rule.plan_statuses_excluded if plan_rule else frozenset()
     not_plan_omstilling = omstilling.plan_statuses_excluded if omstilling is not None else None
     age_out, expired = r("UG-AGE-OUT"), r("ACTIVITY-EXPIRED")
     compiled = _Compiled(
