@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Literal, TypeVar
 
 # The core modules the first view needs are imported before PySide6 on purpose: once PySide6 is
 # loaded, shiboken's import hook inspects every module imported after it (see
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from navoppfolging import APP_NAME, __version__
 from navoppfolging.errors import NavOppfolgingError
-from navoppfolging.quickread import PendingQuickOpen
+from navoppfolging.quickread import PendingQuickOpen, QuickOpen
 
 # Set by bench/bench_startup.py: print «READY <peak RSS KiB>» once the table has painted, and quit.
 BENCH_ENV = "NAVOPPFOLGING_BENCH_READY"
@@ -81,7 +83,8 @@ def _passphrase(first_time: bool) -> str | None:
     # Only when no secure keyring exists: the key is never stored in plain text.
     from navoppfolging.ui.passphrase_dialog import PassphraseDialog
 
-    return PassphraseDialog.ask(None, first_time=first_time)
+    passphrase: str | None = PassphraseDialog.ask(None, first_time=first_time)
+    return passphrase
 
 
 def _team_password(label: str) -> str | None:
@@ -91,7 +94,10 @@ def _team_password(label: str) -> str | None:
     return text if ok else None
 
 
-def _attempts(open_once):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+def _attempts(open_once: Callable[[], T]) -> T | None:
     """A wrong passphrase is refused with a message; the user may try again (three times)."""
     from navoppfolging.ui import messages
 
@@ -125,7 +131,7 @@ def open_state(db_url: str | None, pending: PendingQuickOpen | None = None):  # 
 
     reader = pending if pending is not None else PendingQuickOpen(db_url)
     # None: could not (the user was told); False: not the default file, take the classic path.
-    opening = _attempts(lambda: reader.finish(_passphrase) or False)
+    opening: QuickOpen | Literal[False] | None = _attempts(lambda: reader.finish(_passphrase) or False)
     if opening is None:
         return None
     if opening is not False and opening.snapshot is not None:
