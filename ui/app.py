@@ -73,7 +73,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QApplication.setApplicationDisplayName("NAV oppfølging")
     QLocale.setDefault(QLocale(QLocale.Language.NorwegianBokmal, QLocale.Country.Norway))
-    from navoppfolging.ui.theme import apply_theme
+    from .theme import apply_theme
 
     apply_theme(app)
     return app
@@ -81,7 +81,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def _passphrase(first_time: bool) -> str | None:
     # Only when no secure keyring exists: the key is never stored in plain text.
-    from navoppfolging.ui.passphrase_dialog import PassphraseDialog
+    from .passphrase_dialog import PassphraseDialog
 
     passphrase: str | None = PassphraseDialog.ask(None, first_time=first_time)
     return passphrase
@@ -99,7 +99,7 @@ T = TypeVar("T")
 
 def _attempts(open_once: Callable[[], T]) -> T | None:
     """A wrong passphrase is refused with a message; the user may try again (three times)."""
-    from navoppfolging.ui import messages
+    from . import messages
 
     for _attempt in range(3):
         try:
@@ -127,7 +127,7 @@ def open_state(db_url: str | None, pending: PendingQuickOpen | None = None):  # 
     (``pending``: the read already started in a child process), else from a fully opened
     database; None (after telling the user why) when neither works."""
     from navoppfolging.quickread import PendingQuickOpen
-    from navoppfolging.ui.state import AppState
+    from .state import AppState
 
     reader = pending if pending is not None else PendingQuickOpen(db_url)
     # None: could not (the user was told); False: not the default file, take the classic path.
@@ -164,7 +164,7 @@ def run(db_url: str | None = None, pending: PendingQuickOpen | None = None) -> i
         return 1
     from PySide6.QtCore import QTimer
 
-    from navoppfolging.ui.main_window import MainWindow
+    from .main_window import MainWindow
 
     window = MainWindow(state)
     window.show()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from navoppfolging import domain as d
 from navoppfolging.errors import ConflictError, NavOppfolgingError, NotFoundError, ValidationError
 from navoppfolging.rules import Evaluation, LocalSettings, evaluate
-from navoppfolging.ui import messages
+from . import messages
 
 if TYPE_CHECKING:
     from navoppfolging.db import Database
