@@ -82,6 +82,17 @@ ENCRYPTED_AS_PLAIN = (
 )
 
 
+
+def open_error(exc: BaseException, name: str, *, encrypted: bool) -> DatabaseError:
+    """The bokmål message for a driver error on the first touch of a SQLite/SQLCipher file
+    (``exc``: sqlite3's or sqlcipher3's own error), for ``Database.open`` and the start-up read."""
+    text = str(exc).lower()
+    if "not a database" in text or "encrypted" in text:
+        return DatabaseError((WRONG_KEY if encrypted else ENCRYPTED_AS_PLAIN).format(name=name))
+    if "unable to open" in text or "readonly" in text:
+        return DatabaseError(f"Kan ikke åpne databasefilen {name} (mangler tilgang, eller mappen finnes ikke).")
+    return DatabaseError(f"Kan ikke åpne databasen {name}: {type(exc).__name__}.")
+
 def new_raw_key() -> DbKey:
     return DbKey(secrets.token_hex(32), raw=True, source="keyring")
 

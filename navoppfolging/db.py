@@ -35,7 +35,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, QueuePool
 
-from navoppfolging.crypto import ENCRYPTED_AS_PLAIN, WRONG_KEY
+from navoppfolging.crypto import open_error
 from navoppfolging.errors import DatabaseError
 from navoppfolging.paths import ENV_DB, default_db_file
 
@@ -355,13 +355,8 @@ def _probe_sqlite(engine: Engine, url: URL, path: Path | None) -> None:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
     except sa_exc.DBAPIError as exc:
-        text = str(exc.orig).lower()
         name = path.name if path is not None else "i minnet"
-        if "not a database" in text or "encrypted" in text:
-            raise DatabaseError((WRONG_KEY if is_encrypted_url(url) else ENCRYPTED_AS_PLAIN).format(name=name)) from None
-        if "unable to open" in text or "readonly" in text:
-            raise DatabaseError(f"Kan ikke åpne databasefilen {name} (mangler tilgang, eller mappen finnes ikke).") from None
-        raise DatabaseError(f"Kan ikke åpne databasen {name}: {type(exc.orig).__name__}.") from None
+        raise open_error(exc.orig or exc, name, encrypted=is_encrypted_url(url)) from None
 
 
 def _has_schema(engine: Engine) -> bool:

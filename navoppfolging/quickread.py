@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast
 
 from navoppfolging import domain as d
-from navoppfolging.crypto import WRONG_KEY, DbKey, PassphraseProvider, connect_raw, is_plain_sqlite, obtain_key
+from navoppfolging.crypto import DbKey, PassphraseProvider, connect_raw, is_plain_sqlite, obtain_key, open_error
 from navoppfolging.errors import DatabaseError
 from navoppfolging.locking import FileLock, acquire
 from navoppfolging.paths import ENV_DB, default_db_file
@@ -274,10 +274,7 @@ def _read(path: Path, key: DbKey) -> Snapshot | None:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except Exception as exc:  # noqa: BLE001 - sqlcipher3's DatabaseError: wrong key or not a database
-            text = str(exc).lower()
-            if "not a database" in text or "encrypted" in text:
-                raise DatabaseError(WRONG_KEY.format(name=path.name)) from None
-            raise DatabaseError(f"Kan ikke åpne databasen {path.name}: {type(exc).__name__}.") from None
+            raise open_error(exc, path.name, encrypted=True) from None
         try:
             stored = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         except Exception:  # noqa: BLE001 - no such table: not migrated yet, the full open does it
