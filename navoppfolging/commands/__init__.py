@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from navoppfolging.errors import UsageError
+
+if TYPE_CHECKING:
+    from navoppfolging.domain import Portfolio
+    from navoppfolging.rules import LocalSettings
 
 
 def open_db(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -23,6 +28,22 @@ def open_db(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from navoppfolging.teamdb import cli_prompt
 
     return Database.open(getattr(args, "db", None), password_prompt=cli_prompt if sys.stdin.isatty() else None)
+
+
+def load_portfolio(args: argparse.Namespace) -> tuple[Portfolio, LocalSettings]:
+    """The portfolio (one advisor's with ``--advisor``, which must exist) and the office's local
+    settings, read in one opening of the database."""
+    from navoppfolging.rules import LocalSettings
+    from navoppfolging.services import PortfolioService, SettingsService
+
+    db = open_db(args)
+    try:
+        service = PortfolioService(db)
+        if args.advisor is not None and args.advisor not in service.advisor_idents():
+            raise UsageError(f"--advisor: ukjent veileder {args.advisor!r}")
+        return service.load(advisor=args.advisor), LocalSettings.from_mapping(SettingsService(db).all())
+    finally:
+        db.close()
 
 
 def parse_as_of(text: str | None, *, today: dt.date | None = None) -> dt.date:

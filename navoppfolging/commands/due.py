@@ -14,9 +14,9 @@ import json
 import sys
 from typing import Any, TextIO
 
-from navoppfolging.commands import open_db, parse_as_of
+from navoppfolging.commands import load_portfolio, parse_as_of
 from navoppfolging.errors import UsageError
-from navoppfolging.rules import STATUS_LABELS, DueItem, Evaluation, LocalSettings, evaluate
+from navoppfolging.rules import STATUS_LABELS, DueItem, Evaluation, evaluate
 from navoppfolging.rules.facts import fmt
 
 DEFAULT_HORIZON = 30
@@ -121,19 +121,9 @@ def write_table(evaluation: Evaluation, items: tuple[DueItem, ...], horizon: int
 
 
 def run(args: argparse.Namespace) -> int:
-    from navoppfolging.services import PortfolioService, SettingsService
-
     as_of = parse_as_of(args.as_of)
     horizon = parse_horizon(args.horizon)
-    db = open_db(args)
-    try:
-        portfolio_service = PortfolioService(db)
-        if args.advisor is not None and args.advisor not in portfolio_service.advisor_idents():
-            raise UsageError(f"--advisor: ukjent veileder {args.advisor!r}")
-        portfolio = portfolio_service.load(advisor=args.advisor)
-        settings = LocalSettings.from_mapping(SettingsService(db).all())
-    finally:
-        db.close()
+    portfolio, settings = load_portfolio(args)
     evaluation = evaluate(portfolio.cases, as_of, settings=settings)
     items = select_items(evaluation, horizon)
     if args.json:

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from navoppfolging.commands import open_db, parse_as_of
+from navoppfolging.commands import load_portfolio, open_db, parse_as_of
 from navoppfolging.errors import UsageError
 
 SPREADSHEET = (".xlsx", ".csv")
@@ -72,27 +72,11 @@ def _json(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace) -> tuple[Any, Any]:
-    from navoppfolging.rules import LocalSettings
-    from navoppfolging.services import PortfolioService, SettingsService
-
-    db = open_db(args)
-    try:
-        service = PortfolioService(db)
-        if args.advisor is not None and args.advisor not in service.advisor_idents():
-            raise UsageError(f"--advisor: ukjent veileder {args.advisor!r}")
-        portfolio = service.load(advisor=args.advisor)
-        settings = LocalSettings.from_mapping(SettingsService(db).all())
-    finally:
-        db.close()
-    return portfolio, settings
-
-
 def _spreadsheet(args: argparse.Namespace) -> int:
     from navoppfolging.spreadsheet_export import write_spreadsheet
 
     as_of = parse_as_of(args.as_of)
-    portfolio, settings = _load(args)
+    portfolio, settings = load_portfolio(args)
     n = write_spreadsheet(args.file, portfolio.cases, as_of, with_fnr=args.with_fnr, settings=settings)
     extra = " med fødselsnummer" if args.with_fnr else " (uten fødselsnummer)"
     print(f"Eksportert {n} saker til {args.file}{extra}.")
@@ -105,7 +89,7 @@ def _calendar(args: argparse.Namespace) -> int:
 
     as_of = parse_as_of(args.as_of)
     horizon = parse_horizon(args.horizon) if args.horizon is not None else DEFAULT_HORIZON
-    portfolio, settings = _load(args)
+    portfolio, settings = load_portfolio(args)
     n = write_calendar(args.file, portfolio.cases, as_of, horizon=horizon, with_names=args.with_names, settings=settings)
     print(f"Eksportert {n} hendelser (frister og planlagte møter til og med {horizon} dager fram) til {args.file}.")
     return 0
