@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
-from . import theme
-from .tab_common import error_label, from_qdate, length_error, save_buttons, show_error, to_qdate
+from .tab_common import check_length, error_label, from_qdate, save_buttons, to_qdate
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +75,7 @@ class AssessmentDialog(QDialog):
         self.date_edit.setFocus()
 
     def _validate(self) -> None:
-        message = length_error(self.note_edit.toPlainText(), MAX["note"], "Notatet")
-        show_error(self.note_error, message)
-        theme.set_invalid(self.note_edit, message is not None)
-        self.ok_button.setEnabled(message is None)
+        self.ok_button.setEnabled(check_length(self.note_edit, self.note_error, MAX["note"], "Notatet"))
 
     def accept(self) -> None:
         if self.ok_button.isEnabled():

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
 from . import theme
-from .tab_common import error_label, from_qdate, length_error, save_buttons, show_error, to_qdate
+from .tab_common import check_length, error_label, from_qdate, save_buttons, to_qdate
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +125,9 @@ class ContactDialog(QDialog):
         self.date_edit.setFocus()
 
     def _validate(self) -> None:
-        summary = length_error(self.summary_edit.toPlainText(), MAX["summary"], "Referatet")
-        place = length_error(self.place_edit.text(), MAX["place"], "Stedet")
-        show_error(self.summary_error, summary)
-        show_error(self.place_error, place)
-        theme.set_invalid(self.summary_edit, summary is not None)
-        theme.set_invalid(self.place_edit, place is not None)
-        self.ok_button.setEnabled(summary is None and place is None)
+        summary_fits = check_length(self.summary_edit, self.summary_error, MAX["summary"], "Referatet")
+        place_fits = check_length(self.place_edit, self.place_error, MAX["place"], "Stedet")
+        self.ok_button.setEnabled(summary_fits and place_fits)
 
     def accept(self) -> None:
         if not self.ok_button.isEnabled():
@@ -189,10 +185,7 @@ class SummaryDialog(QDialog):
         self.summary_edit.setFocus()
 
     def _validate(self) -> None:
-        message = length_error(self.summary_edit.toPlainText(), MAX["summary"], "Referatet")
-        show_error(self.error, message)
-        theme.set_invalid(self.summary_edit, message is not None)
-        self.ok_button.setEnabled(message is None)
+        self.ok_button.setEnabled(check_length(self.summary_edit, self.error, MAX["summary"], "Referatet"))
 
     def value(self) -> str:
         return self.summary_edit.toPlainText().strip()

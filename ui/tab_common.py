@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
     QWidget,
@@ -334,6 +335,15 @@ def length_error(text: str, limit: int, what: str) -> str | None:
     if len(text) > limit:
         return f"{what} kan ha høyst {limit} tegn (nå {len(text)})."
     return None
+
+
+def check_length(edit: QLineEdit | QPlainTextEdit, error: QLabel, limit: int, what: str) -> bool:
+    """Show (or clear) a text field's too-long message and red border; True when it fits."""
+    text = edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
+    message = length_error(text, limit, what)
+    show_error(error, message)
+    theme.set_invalid(edit, message is not None)
+    return message is None
 
 
 def clear_layout(layout: QLayout) -> None:

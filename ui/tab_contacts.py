@@ -202,24 +202,16 @@ class ContactsTab(QWidget):
 
     def register_contact(self) -> None:
         """A held contact today, by oppmøte: the dialog is filled in so Enter registers it."""
-        case = self.case
-        if case is None:
-            return
-        value = ContactDialog.ask(self, title="Registrer kontakt", today=self.state.as_of,
-                                  status=d.ContactStatus.GJENNOMFORT, needs_interpreter=case.needs_interpreter)
-        if value is None:
-            return
-        self.state.write(self, lambda: self.state.cases.add_contact(
-            case.ref, expected_version=case.version, date=value.date, channel=value.channel, status=value.status,
-            summary=value.summary, interpreter_booked=value.interpreter_booked, time=value.time, place=value.place),
-            ref=case.ref)
+        self._add_contact("Registrer kontakt", self.state.as_of, d.ContactStatus.GJENNOMFORT)
 
     def plan_meeting(self) -> None:
+        self._add_contact("Planlegg møte", self.state.as_of + dt.timedelta(days=7), d.ContactStatus.PLANLAGT)
+
+    def _add_contact(self, title: str, day: dt.date, status: d.ContactStatus) -> None:
         case = self.case
         if case is None:
             return
-        value = ContactDialog.ask(self, title="Planlegg møte", today=self.state.as_of + dt.timedelta(days=7),
-                                  status=d.ContactStatus.PLANLAGT, needs_interpreter=case.needs_interpreter)
+        value = ContactDialog.ask(self, title=title, today=day, status=status, needs_interpreter=case.needs_interpreter)
         if value is None:
             return
         self.state.write(self, lambda: self.state.cases.add_contact(
