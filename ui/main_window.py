@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -48,7 +47,6 @@ from PySide6.QtWidgets import (
 )
 
 from navoppfolging.errors import NavOppfolgingError, ValidationError
-from navoppfolging.rules.facts import fmt
 from . import messages, theme
 from .about_dialog import LATEST_LETTER_YEAR, AboutDialog
 from .case_dialogs import CloseCaseDialog, NewCaseDialog, from_qdate, to_qdate

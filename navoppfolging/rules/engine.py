@@ -45,8 +45,6 @@ _UPCOMING = Status.UPCOMING
 # activity statuses and groups the rules read come from the ruleset file (``compile_ruleset``).
 HELD_CONTACT = ContactStatus.GJENNOMFORT
 PLANNED_CONTACT = ContactStatus.PLANLAGT
-_HELD = HELD_CONTACT
-_PLANNED_CONTACT = PLANNED_CONTACT
 _DAY = dt.timedelta(days=1)
 
 
@@ -235,7 +233,7 @@ def evaluate_cases(
 
         last_contact: dt.date | None = None
         for contact in case.contacts:
-            if contact.status is _HELD:
+            if contact.status is HELD_CONTACT:
                 cdate = contact.date
                 if cdate <= as_of and (last_contact is None or cdate > last_contact):
                     last_contact = cdate
@@ -401,7 +399,7 @@ def evaluate_cases(
         # INTERPRETER-BOOK: one item per planned contact without a booked interpreter.
         if interpreter is not None and case.needs_interpreter:
             for contact in case.contacts:
-                if contact.status is _PLANNED_CONTACT and not contact.interpreter_booked and contact.date >= as_of:
+                if contact.status is PLANNED_CONTACT and not contact.interpreter_booked and contact.date >= as_of:
                     due = contact.date - dt.timedelta(days=interp_days)
                     item(case, interpreter, due,
                          f"Møte {fmt(contact.date)} ({CHANNEL_LABELS[contact.channel].lower()}) − {interp_days} dager "
