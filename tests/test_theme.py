@@ -246,3 +246,39 @@ def test_app_icon_pngs_and_desktop_file(qapp: QApplication) -> None:
     assert desktop["Icon"] == "navoppfolging"
     assert desktop["Categories"] == "Office;"
     assert desktop["Comment"]
+
+
+def test_variant_changed_after_show_is_repainted(themed_app: QApplication, qtbot: QtBot) -> None:
+    """A widget already polished (shown) is re-polished when its variant changes; one still being
+    built is polished with the property when it is first shown."""
+    button = QPushButton("Lagre")
+    qtbot.addWidget(button)
+    button.resize(140, 36)
+    button.show()
+    qtbot.waitExposed(button)
+    centre = QPoint(8, 18)
+    assert button.grab().toImage().pixelColor(centre) != QColor(theme.SURFACE_ACTION)
+    theme.set_variant(button, "primary")
+    assert button.grab().toImage().pixelColor(centre) == QColor(theme.SURFACE_ACTION)
+    theme.set_variant(button, "secondary")
+    assert button.grab().toImage().pixelColor(centre) != QColor(theme.SURFACE_ACTION)
+
+
+@pytest.mark.parametrize("override", ["", "windows"])
+def test_new_application_gets_fusion_and_the_theme(override: str) -> None:
+    """``create_application`` asks for Fusion with Qt's «-style» option (no QStyle wrapper at
+    start-up); Fusion wins over a desktop's QT_STYLE_OVERRIDE, and the theme is applied."""
+    code = (
+        "import sys; from navoppfolging.ui.app import create_application; app = create_application(); "
+        "themed = 'QPushButton[variant=\"primary\"]' in app.styleSheet(); "
+        "window = app.palette().color(app.palette().ColorRole.Window).name().upper(); "
+        # Under a stylesheet style() is Qt's stylesheet wrapper; without it, the base style.
+        "app.setStyleSheet(''); print(app.style().name(), themed, window)"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("QT_STYLE_OVERRIDE", None)
+    if override:
+        env["QT_STYLE_OVERRIDE"] = override
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["fusion", "True", theme.SURFACE_SUBTLE]

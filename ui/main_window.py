@@ -18,17 +18,15 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QDate, QMargins, QPoint, QRect, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -61,6 +59,12 @@ from .portfolio_model import (
 )
 from .settings_dialog import SettingsDialog
 from .state import AppState, run_in_background
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+# Classes only dialogs use (QDialogButtonBox, QFileDialog, QMessageBox) are imported where they
+# are used: naming one here makes PySide6 build it and its enums during the start-up (issue 9).
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +166,8 @@ class ShortcutsDialog(QDialog):
         self.label = QLabel(f"<table>{html}</table>")
         self.label.setObjectName("shortcutsText")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        from PySide6.QtWidgets import QDialogButtonBox
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("Lukk")
         buttons.rejected.connect(self.reject)
@@ -806,11 +812,15 @@ class MainWindow(QMainWindow):
 
     @classmethod
     def ask_open_path(cls, parent: QWidget) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(parent, "Importer porteføljefil", "", JSON_FILTER)
         return path or None
 
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggested: str) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(parent, "Eksporter porteføljen", suggested, JSON_FILTER)
         return path or None
 

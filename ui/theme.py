@@ -310,7 +310,12 @@ def icon(name: str, color: str | None = None) -> QIcon:
 
 def app_icon() -> QIcon:
     """The application icon: the SVG plus the rendered PNGs, for window managers that want
-    bitmaps."""
+    bitmaps. Built once (the application and the main window both set it)."""
+    return QIcon(_app_icon())
+
+
+@cache
+def _app_icon() -> QIcon:
     base = resources_path() / "icons"
     result = QIcon(str(base / "navoppfolging.svg"))
     for size in (48, 128, 256):
@@ -527,11 +532,12 @@ def _system_font() -> QFont:
     return font
 
 
-def apply_theme(app: QApplication) -> None:
+def apply_theme(app: QApplication, *, set_style: bool = True) -> None:
     """Give the whole application Aksel's look: Fusion style (the same on every desktop, and
     it honours the palette), the palette, the system sans at 10–11 pt, the stylesheet and the
-    application icon."""
-    app.setStyle("Fusion")
+    application icon. ``set_style=False``: the application was created with ``-style fusion``."""
+    if set_style:
+        app.setStyle("Fusion")
     app.setPalette(palette())
     app.setFont(_system_font())
     app.setStyleSheet(stylesheet())
@@ -540,6 +546,9 @@ def apply_theme(app: QApplication) -> None:
 
 def _repolish(widget: QWidget) -> None:
     # Dynamic properties are read when a widget is polished; a later change needs a re-polish.
+    # A widget not polished yet (still being built) reads them when it is first shown.
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        return
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
