@@ -34,17 +34,22 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+# Every window below ends the same way: a QMainWindow ``window`` whose central widget is the
+# table, shown, one round of events (the expose that paints it), then the READY line.
+_SHOW = textwrap.dedent("""
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+""")
+
 FLOOR = textwrap.dedent("""
     import resource, sys
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.setCentralWidget(QTableView())
-    window.resize(1400, 900)
-    window.show()
-    app.processEvents()
-    print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
-""")
+""") + _SHOW
 
 # Two references, reported beside the floor (the ratio stays navoppfolging against the floor):
 # what the first text costs (the same window, the table filled with 50 × 9 short texts from Qt's
@@ -65,11 +70,7 @@ TEXT_TABLE = textwrap.dedent("""
     view = QTableView()
     view.setModel(model)
     window.setCentralWidget(view)
-    window.resize(1400, 900)
-    window.show()
-    app.processEvents()
-    print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
-""")
+""") + _SHOW
 
 THEMED_TABLE = textwrap.dedent("""
     import resource, sys
@@ -96,11 +97,7 @@ THEMED_TABLE = textwrap.dedent("""
     model = Model()
     view.setModel(model)
     window.setCentralWidget(view)
-    window.resize(1400, 900)
-    window.show()
-    app.processEvents()
-    print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
-""")
+""") + _SHOW
 
 # The real start: the ``navoppfolging`` command without arguments, as the advisor starts it
 # (argument parsing, logging, the start-up read, the window). ``NAVOPPFOLGING_BENCH_READY``
