@@ -6,6 +6,7 @@ It never imports Qt; the Qt application lives in ``navoppfolging.ui`` (``ui/`` i
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,11 +16,13 @@ __version__ = "0.1.0"
 APP_NAME = "navoppfolging"
 
 
+@cache
 def _package_dir(name: str) -> Path:
     # A regular package's directory, found the way ``import`` found it (a wheel, the editable
     # mapping of resources/ and migrations/ under navoppfolging.*, the PyInstaller bundle).
     # ``importlib.resources.files`` gives the same directory, but importing it costs ≈ 3 ms on the
     # start-up path (issue 9); it stays the fallback for a package not on the file system.
+    # Found once per run: every icon, font and ruleset file is looked up under it.
     import importlib
     from pathlib import Path
 
