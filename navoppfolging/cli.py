@@ -88,12 +88,18 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     return parser
 
 
+def no_arguments() -> argparse.Namespace:
+    """What the parser gives for an empty command line (the window with the default database).
+    Built without the parser: the advisor's usual start skips building it (≈ 3 ms, issue 9);
+    ``tests/test_cli.py`` proves it equals ``build_parser([]).parse_args([])``."""
+    return argparse.Namespace(db=None, debug=False, self_test=False, command=None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
     try:
-        parser = build_parser(args_list)
-        args = parser.parse_args(args_list)
+        args = build_parser(args_list).parse_args(args_list) if args_list else no_arguments()
         from navoppfolging.logs import setup_logging
 
         setup_logging(debug=debug)

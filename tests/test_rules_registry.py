@@ -11,7 +11,7 @@ import pytest
 
 from navoppfolging import resources_path
 from navoppfolging.errors import ValidationError
-from navoppfolging.rules import KNOWN_RULES, LocalSettings, RulesetRegistry, evaluate, ruleset_for
+from navoppfolging.rules import KNOWN_RULES, LocalSettings, RulesetRegistry, evaluate, latest_letter_year, ruleset_for
 from tests.rules_builders import D, benefits, case, held, items, ug
 
 RULESET_DIR = resources_path() / "rulesets"
@@ -118,6 +118,9 @@ def test_a_new_letter_from_another_directory_is_chosen_from_its_start(tmp_path: 
     assert new[0].due == D(2025, 1, 10) and new[0].source.letter == "MDB-2025"
     # The default registry is unchanged.
     assert ruleset_for(D(2025, 1, 1)).id == "MDB-2024"
+    # «Siste kjente brev» (window, Om dialog) is read off the files, not written into the code.
+    assert latest_letter_year(registry) == 2025
+    assert latest_letter_year() == 2024
 
 
 def test_broken_or_duplicate_ruleset_files_are_errors(tmp_path: Path) -> None:

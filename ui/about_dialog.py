@@ -9,13 +9,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from navoppfolging import __version__
 from navoppfolging.errors import NavOppfolgingError
-from navoppfolging.rules import ruleset_for
+from navoppfolging.rules import latest_letter_year, ruleset_for
 from navoppfolging.rules.facts import fmt
 from .state import AppState
-
-# rules.md: the UI says which letter is the newest it knows.
-LATEST_LETTER_YEAR = 2024
-
 
 def about_text(state: AppState) -> str:
     as_of: dt.date = state.as_of
@@ -29,7 +25,7 @@ def about_text(state: AppState) -> str:
         "<p>Oppfølging av unge under ungdomsgarantien: frister etter mål- og disponeringsbrevet, "
         "aktivitetsplan og kontakter.</p>"
         f"<p><b>Regelsett for {fmt(as_of)}:</b> {rules}<br>"
-        f"Siste kjente brev: {LATEST_LETTER_YEAR}</p>"
+        f"Siste kjente brev: {latest_letter_year()}</p>"
         f"<p><b>Database:</b> {state.display_name}</p>"
         "<p>Ikoner og farger: NAVs designsystem Aksel (MIT-lisens).</p>"
     )

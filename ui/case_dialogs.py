@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,7 @@ from navoppfolging import domain as d
 from navoppfolging.exchange import MAX, validate_fnr
 from navoppfolging.rules.facts import age_at, fmt
 from . import theme
+from .qdates import from_qdate, to_qdate
 from .state import ME_SETTING, AppState
 
 # Languages advisors meet most often; the code is what the exchange format stores.
@@ -48,14 +49,6 @@ CLOSE_REASONS: tuple[str, ...] = (
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ]{8,}$")
-
-
-def to_qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(day: QDate) -> dt.date:
-    return dt.date(day.year(), day.month(), day.day())
 
 
 def date_edit(day: dt.date, name: str, accessible: str) -> QDateEdit:

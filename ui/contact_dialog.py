@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
 from . import theme
-from .tab_common import check_length, error_label, from_qdate, save_buttons, to_qdate
+from .qdates import from_qdate, to_qdate
+from .tab_common import check_length, error_label, save_buttons
 
 
 @dataclass(frozen=True, slots=True)

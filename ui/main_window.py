@@ -45,9 +45,8 @@ from PySide6.QtWidgets import (
 )
 
 from navoppfolging.errors import NavOppfolgingError, ValidationError
+from navoppfolging.rules import latest_letter_year
 from . import messages, theme
-from .about_dialog import LATEST_LETTER_YEAR, AboutDialog
-from .case_dialogs import CloseCaseDialog, NewCaseDialog, from_qdate, to_qdate
 from .due_list import DueListPanel
 from .portfolio_model import (
     FILTER_KEYS,
@@ -57,7 +56,7 @@ from .portfolio_model import (
     PortfolioProxyModel,
     build_rows,
 )
-from .settings_dialog import SettingsDialog
+from .qdates import from_qdate, to_qdate
 from .state import AppState, run_in_background
 
 if TYPE_CHECKING:
@@ -303,7 +302,7 @@ class MainWindow(QMainWindow):
                            name="actToday", tip="Vis frister per i dag")
         self.act_shortcuts = a("&Hurtigtaster", lambda: ShortcutsDialog.ask(self), icon="help",
                                shortcut=QKeySequence.StandardKey.HelpContents, name="actShortcuts")
-        self.act_about = a("&Om navoppfolging", lambda: AboutDialog.ask(self, self.state), name="actAbout")
+        self.act_about = a("&Om navoppfolging", self.show_about, name="actAbout")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -606,7 +605,7 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() in (self.list_page, self.empty_page):
             self.stack.setCurrentWidget(self.list_page if has_any else self.empty_page)
         ruleset = evaluation.ruleset
-        self.ruleset_label.setText(f"Regelsett {ruleset.id} (siste kjente brev: {LATEST_LETTER_YEAR})")
+        self.ruleset_label.setText(f"Regelsett {ruleset.id} (siste kjente brev: {latest_letter_year()})")
         self._update_case_actions()
         self.last_refresh_ms = (time.perf_counter() - started) * 1000
         self.refreshed.emit()
@@ -759,7 +758,10 @@ class MainWindow(QMainWindow):
 
     # --- case actions ----------------------------------------------------------------------
 
+    # The dialogs' modules are imported when first opened, not while the window starts (issue 9).
     def new_case(self) -> None:
+        from .case_dialogs import NewCaseDialog
+
         case = NewCaseDialog.ask(self, self.state)
         if case is not None:
             self.set_filter("all")
@@ -799,12 +801,21 @@ class MainWindow(QMainWindow):
         ref = self.selected_ref()
         if ref is None:
             return
+        from .case_dialogs import CloseCaseDialog
+
         closed = CloseCaseDialog.ask(self, self.state, ref)
         if closed is not None:
             self.show_list()
             self.statusBar().showMessage(f"Sak {ref} er avsluttet.", 5000)
 
+    def show_about(self) -> None:
+        from .about_dialog import AboutDialog
+
+        AboutDialog.ask(self, self.state)
+
     def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
         if SettingsDialog.ask(self, self.state):
             self.statusBar().showMessage("Innstillingene er lagret.", 3000)
 

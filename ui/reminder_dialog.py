@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging.exchange import MAX
 from . import theme
-from .tab_common import error_label, from_qdate, length_error, save_buttons, show_error, to_qdate
+from .qdates import from_qdate, to_qdate
+from .tab_common import error_label, length_error, save_buttons, show_error
 
 
 class ReminderDialog(QDialog):

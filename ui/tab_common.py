@@ -15,7 +15,6 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -54,14 +53,6 @@ def fmt_date(day: dt.date | None) -> str:
 
 def fmt_time(t: dt.time | None) -> str:
     return t.strftime("%H:%M") if t else ""
-
-
-def to_qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
 
 
 def parse_date(text: str) -> dt.date:

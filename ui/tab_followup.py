@@ -36,6 +36,7 @@ from navoppfolging.rules import STATUS_LABELS, DueItem, FlagItem
 from . import messages, theme
 from .exception_dialog import ExceptionDialog
 from .state import AppState
+from .qdates import from_qdate, to_qdate
 from .tab_common import (
     Column,
     ItemRole,
@@ -44,11 +45,9 @@ from .tab_common import (
     ItemTableModel,
     ItemTableView,
     fmt_date,
-    from_qdate,
     sort_date,
     style_tag,
     tag,
-    to_qdate,
 )
 
 # What the buttons under an item do, per rule: (action id, button text). The first is primary.

@@ -35,7 +35,7 @@ from navoppfolging.rules.model import (
     Ruleset,
     Status,
 )
-from navoppfolging.rules.registry import KNOWN_RULES, LocalSettings, RulesetRegistry, ruleset_for
+from navoppfolging.rules.registry import KNOWN_RULES, LocalSettings, RulesetRegistry, latest_letter_year, ruleset_for
 
 __all__ = [
     "KNOWN_RULES",
@@ -56,6 +56,7 @@ __all__ = [
     "Status",
     "evaluate",
     "evaluate_advisors",
+    "latest_letter_year",
     "office_deadlines",
     "ruleset_for",
     "status_for",

@@ -346,5 +346,10 @@ def ruleset_for(as_of: dt.date, registry: RulesetRegistry | None = None) -> Rule
     return (registry or RulesetRegistry.default()).for_date(as_of)
 
 
+def latest_letter_year(registry: RulesetRegistry | None = None) -> int:
+    """The year of the newest letter the rulesets know (rules.md: the UI says which it is)."""
+    return (registry or RulesetRegistry.default()).latest.year
+
+
 def rules_of(ruleset: Ruleset, kinds: Sequence[str]) -> tuple[RuleDef, ...]:
     return tuple(r for r in ruleset.rules if r.kind in kinds)
