@@ -216,14 +216,16 @@ class DueListPanel(QWidget):
         self.state = state
         self.model = DueListModel(self)
 
-        self.heading = QLabel("Frister")
+        # Children are created under the panel (no re-parenting under the stylesheet: see
+        # MainWindow.__init__).
+        self.heading = QLabel("Frister", self)
         self.heading.setProperty("heading", "small")
-        self.summary = QLabel()
+        self.summary = QLabel(self)
         self.summary.setProperty("subtle", "true")
         self.summary.setObjectName("dueSummary")
         self.summary.setWordWrap(True)
 
-        self.view = QTreeView()
+        self.view = QTreeView(self)
         self.view.setObjectName("dueListView")
         self.view.setAccessibleName("Frister for hele porteføljen")
         self.view.setModel(self.model)
