@@ -64,3 +64,19 @@ def demo_db(db, demo_portfolio):  # type: ignore[no-untyped-def]
 
     PortfolioService(db).import_portfolio(demo_portfolio)
     return db
+
+
+@pytest.fixture
+def themed_app(qapp):  # type: ignore[no-untyped-def]
+    """The application with NAV's theme (palette, font, stylesheet, icon), as the window runs;
+    put back afterwards so other tests see stock Qt."""
+    from navoppfolging.ui import theme
+
+    style, palette, font, sheet = (qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet())
+    theme.apply_theme(qapp)
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    if style:  # a style-sheet style reports no name; there is nothing else to put back then
+        qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setFont(font)

@@ -10,7 +10,6 @@ import configparser
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,24 +53,6 @@ def _luminance(colour: QColor) -> float:
 def _contrast(a: QColor, b: QColor) -> float:
     light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
-
-
-@pytest.fixture
-def themed_app(qapp: QApplication) -> Iterator[QApplication]:
-    """apply_theme changes the whole application; put it back so other tests see stock Qt."""
-    style, palette, font, sheet = (
-        qapp.style().name(),
-        qapp.palette(),
-        qapp.font(),
-        qapp.styleSheet(),
-    )
-    theme.apply_theme(qapp)
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    if style:  # a style-sheet style reports no name; there is nothing else to put back then
-        qapp.setStyle(style)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
 
 
 def test_readme_lists_exactly_the_icon_files() -> None:
