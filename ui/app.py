@@ -131,7 +131,6 @@ def open_state(db_url: str | None, pending: PendingQuickOpen | None = None):  # 
     """The window's ``AppState``: from the start-up read of the default file when possible
     (``pending``: the read already started in a child process), else from a fully opened
     database; None (after telling the user why) when neither works."""
-    from navoppfolging.quickread import PendingQuickOpen
     from .state import AppState
 
     reader = pending if pending is not None else PendingQuickOpen(db_url)

@@ -35,8 +35,8 @@ from navoppfolging import domain as d
 from navoppfolging.rules import STATUS_LABELS, DueItem, FlagItem
 from . import messages, theme
 from .exception_dialog import ExceptionDialog
-from .state import AppState
 from .qdates import from_qdate, to_qdate
+from .state import AppState
 from .tab_common import (
     Column,
     ItemRole,
