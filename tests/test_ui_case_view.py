@@ -596,3 +596,18 @@ def test_caveats_and_source_are_shown_with_the_item(view: CaseView, state: AppSt
     assert detail.item.source.quote in detail.quote.text() and detail.item.source.letter in detail.quote.text()
     assert detail.explanation.text() == detail.item.explanation
     assert detail.satisfied.text() == detail.item.satisfied_by
+
+
+def test_heading_names_the_ruleset_in_force_and_the_newest_letter(view: CaseView, state: AppState) -> None:
+    """rules.md: the ruleset is chosen by as_of, and the UI says which letter is the newest we
+    have («siste kjente brev: 2024») — also when an earlier letter is in force."""
+    ref = state.evaluation().items[0].case
+    state.set_as_of(dt.date(2023, 6, 1))
+    view.show_case(ref, "oppfolging")
+    heading = view.followup.heading.text()
+    assert "etter MDB-2023" in heading
+    assert "siste kjente brev: 2024" in heading
+    state.set_as_of(dt.date(2024, 6, 1))
+    view.show_case(ref, "oppfolging")
+    assert "etter MDB-2024" in view.followup.heading.text()
+    assert "siste kjente brev: 2024" in view.followup.heading.text()

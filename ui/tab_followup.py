@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from navoppfolging import domain as d
-from navoppfolging.rules import STATUS_LABELS, DueItem, FlagItem
+from navoppfolging.rules import STATUS_LABELS, DueItem, FlagItem, latest_letter_year
 from . import messages, theme
 from .exception_dialog import ExceptionDialog
 from .qdates import from_qdate, to_qdate
@@ -404,8 +404,11 @@ class FollowUpTab(QWidget):
         self.model.set_items(items)
         self.none_label.setVisible(case is not None and not items)
         ruleset = evaluation.ruleset
+        # «Siste kjente brev» is the newest letter we have (rules.md), not the one in force: a
+        # date in 2023 is evaluated by MDB-2023 while the 2024 letter is still the newest.
         self.heading.setText(
-            f"Frister per {fmt_date(as_of)} etter {ruleset.id} ({ruleset.title}); siste kjente brev: {ruleset.year}. "
+            f"Frister per {fmt_date(as_of)} etter {ruleset.id} ({ruleset.title}); "
+            f"siste kjente brev: {latest_letter_year()}. "
             "Velg en frist for å se hvorfor den gjelder, kilden og hva som oppfyller den.")
         # Keep the same item selected after a write when it is still there, else the first.
         row = self.model.row_of(previous) if previous else -1
