@@ -41,6 +41,7 @@ from navoppfolging.paths import ENV_DB, default_db_file
 
 if TYPE_CHECKING:
     from navoppfolging.crypto import PassphraseProvider
+    from navoppfolging.domain import Role
     from navoppfolging.locking import FileLock
 
 log = logging.getLogger(__name__)
@@ -224,6 +225,17 @@ class Database:
         if path is not None:
             return str(path)
         return self.url.render_as_string(hide_password=True)
+
+    def team_role(self) -> Role | None:
+        """Team mode: the login's group role (VEILEDER or TEAMLEDER), which decides what the
+        window offers — a team lead sees counts only (row-level security gives no case rows).
+        None for a local file, and for the owner/administrator of the team database."""
+        if self.url.get_backend_name() != "postgresql":
+            return None
+        from navoppfolging.teamdb import session_role
+
+        with self.engine.connect() as conn:
+            return session_role(conn)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -194,6 +194,18 @@ def facts_to_case(row: Any) -> Case:
 # --- administration (run by the database owner) ------------------------------------------------
 
 
+def session_role(conn: Any) -> Role | None:
+    """The group role of the logged-in user (``conn``: a SQLAlchemy connection to PostgreSQL):
+    VEILEDER or TEAMLEDER; None for a login in neither group or in both (the owner, an
+    administrator or a superuser, whom PostgreSQL counts as a member of every role)."""
+    rows = conn.exec_driver_sql(
+        "SELECT rolname FROM pg_roles WHERE rolname = ANY(%(groups)s) AND pg_has_role(current_user, oid, 'MEMBER')",
+        {"groups": list(GROUP_ROLES.values())}).all()
+    member = {name for (name,) in rows}
+    found = [role for role, group in GROUP_ROLES.items() if group in member]
+    return found[0] if len(found) == 1 else None
+
+
 def create_login_role(conn: Any, ident: str, role: Role, password: str | None) -> str:
     """CREATE ROLE <ident> LOGIN IN ROLE <group> (or, when it exists, add it to the group and
     set the password). ``conn`` is a SQLAlchemy connection to PostgreSQL as the owner."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar
 
 # The core modules the first view needs are imported before PySide6 on purpose: once PySide6 is
 # loaded, shiboken's import hook inspects every module imported after it (see
@@ -25,8 +25,12 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication
 
 from navoppfolging import APP_NAME, __version__
+from navoppfolging.domain import Role
 from navoppfolging.errors import NavOppfolgingError
 from navoppfolging.quickread import PendingQuickOpen, QuickOpen
+
+if TYPE_CHECKING:
+    from navoppfolging.db import Database
 
 # Set by bench/bench_startup.py: print «READY <peak RSS KiB>» once the table has painted, and quit.
 BENCH_ENV = "NAVOPPFOLGING_BENCH_READY"
@@ -145,7 +149,32 @@ def open_state(db_url: str | None, pending: PendingQuickOpen | None = None):  # 
         db = _attempts(lambda: opening.open_database())
     else:
         db = open_database(db_url)
-    return AppState(db) if db is not None else None
+    if db is None:
+        return None
+    if db.team_role() is Role.TEAMLEDER:
+        # Row-level security gives a team lead no case rows, only the team's counts.
+        return TeamLead(db)
+    return AppState(db)
+
+
+class TeamLead(NamedTuple):
+    """``open_state``'s answer for a team lead's login on the team database: the open database,
+    shown as Teamoversikt instead of the advisor's window."""
+
+    db: Database
+
+
+def _run_team_lead(app: QApplication, db: Database) -> int:
+    import datetime as dt
+
+    from .team_window import team_lead_window
+
+    window = team_lead_window(db, today=dt.date.today())
+    window.show()
+    try:
+        return int(app.exec())
+    finally:
+        db.close()
 
 
 def _report_ready(window) -> None:  # type: ignore[no-untyped-def]
@@ -167,6 +196,8 @@ def run(db_url: str | None = None, pending: PendingQuickOpen | None = None) -> i
     state = open_state(db_url, pending)
     if state is None:
         return 1
+    if isinstance(state, TeamLead):
+        return _run_team_lead(app, state.db)
     from PySide6.QtCore import QTimer
 
     from .main_window import MainWindow

@@ -345,8 +345,11 @@ class MainWindow(QMainWindow):
 
     def _build_tool_actions(self) -> None:
         """Team lead's overview, spreadsheet import, export to spreadsheets/calendar, hand-over."""
-        self.add_tool_action("verktøy", self._action("Teamoversikt…", self.open_workload, icon="BarChart",
-                                                     shortcut="Ctrl+Shift+T"))
+        # On the team database an advisor is refused the team's counts: only a team lead (who
+        # gets Teamoversikt as the window itself) or a local file offers it.
+        if self.state.may_see_workload:
+            self.add_tool_action("verktøy", self._action("Teamoversikt…", self.open_workload, icon="BarChart",
+                                                         shortcut="Ctrl+Shift+T"))
         self.add_tool_action("verktøy", self._action("Importer fra Excel/CSV…", self.import_spreadsheet,
                                                      icon="FileImport", shortcut="Ctrl+Shift+I"))
         self.add_tool_action("verktøy", self._action("Eksporter til regneark/kalender…", self.export_other,
@@ -355,14 +358,11 @@ class MainWindow(QMainWindow):
                                                      icon="ArrowForward"))
 
     def open_workload(self) -> None:
+        from .team_window import workload_loaders
         from .workload_view import WorkloadDialog
-        from navoppfolging.workload import load_workload, load_workload_counts
 
-        db, state = self.state.db, self.state
-        # The office's local settings (e.g. INTERPRETER-BOOK days), as the command line uses them.
-        WorkloadDialog.ask(self, load=lambda day: load_workload(db, day, settings=state.local_settings),
-                           as_of=self.state.as_of,
-                           load_counts=lambda day: load_workload_counts(db, day, settings=state.local_settings))
+        load, load_counts = workload_loaders(self.state.db, self.state.local_settings)
+        WorkloadDialog.ask(self, load=load, as_of=self.state.as_of, load_counts=load_counts)
 
     def import_spreadsheet(self) -> None:
         from .spreadsheet_import_dialog import SpreadsheetImportDialog

@@ -83,6 +83,8 @@ class AppState(QObject):
         self._evaluation: Evaluation | None = None
         self._local: LocalSettings = LocalSettings()
         self._new_for_me: frozenset[str] = frozenset()
+        # Team mode: the login's group role (None for a local file, read at start-up without it).
+        self.team_role: d.Role | None = db.team_role() if db is not None else None
         if db is not None:
             self.reload(emit=False)
         else:
@@ -226,6 +228,12 @@ class AppState(QObject):
             return self._advisors[ident]
         veiledere = [a for a in self._advisors.values() if a.role == d.Role.VEILEDER]
         return veiledere[0] if veiledere else next(iter(self._advisors.values()), None)
+
+    @property
+    def may_see_workload(self) -> bool:
+        """Teamoversikt: on a local file (the advisor's own counts) and for a team lead; on the
+        team database an advisor is refused the team's counts (revision 0002)."""
+        return self.team_role is not d.Role.VEILEDER
 
     def is_new_for_me(self, ref: str) -> bool:
         return ref in self._new_for_me
