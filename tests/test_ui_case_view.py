@@ -497,8 +497,8 @@ def test_changing_case_offers_to_save_edits(qtbot, view: CaseView, state: AppSta
     view.show_case(first.ref, "oversikt")
     view.overview.goal_edit.setPlainText("Bli kokk")
     asked: list[str] = []
-    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, **k: asked.append(title) or True)
-    view.show_case(second.ref)
+    monkeypatch.setattr(messages, "ask_save", lambda parent, title, text: asked.append(title) or "save")
+    assert view.show_case(second.ref)
     assert asked == ["Lagre endringene?"]
     assert stored(state, first.ref).goal == "Bli kokk"
     assert view.overview.goal_edit.toPlainText() == (second.goal or "")
@@ -611,3 +611,32 @@ def test_heading_names_the_ruleset_in_force_and_the_newest_letter(view: CaseView
     view.show_case(ref, "oppfolging")
     assert "etter MDB-2024" in view.followup.heading.text()
     assert "siste kjente brev: 2024" in view.followup.heading.text()
+
+
+def test_leaving_with_edits_can_be_cancelled_or_discarded(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """«Avbryt» keeps the advisor on the case with the edits (on Oversikt); «Ikke lagre» leaves
+    and writes nothing; invalid fields can only be discarded, or the advisor stays."""
+    first, second = state.case_list()[5], state.case_list()[6]
+    view.show_case(first.ref, "kontakter")
+    view.overview.goal_edit.setPlainText("Bli snekker")
+    answers = iter(["cancel", "discard"])
+    monkeypatch.setattr(messages, "ask_save", lambda *a: next(answers))
+    assert not view.show_case(second.ref)
+    assert view.current_ref == first.ref and view.current_tab() == "oversikt"
+    assert view.overview.goal_edit.toPlainText() == "Bli snekker"
+    with qtbot.waitSignal(view.closed, timeout=1000):
+        view.close_case()
+    assert stored(state, first.ref).goal == first.goal
+    assert not view.overview.is_dirty()
+
+    view.show_case(second.ref, "oversikt")
+    view.overview.goal_edit.setPlainText("x" * 501)  # over «Mitt mål»'s 500 characters
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, **k: asked.append(title) or False)
+    with qtbot.assertNotEmitted(view.closed):
+        view.close_case()
+    assert asked == ["Endringene kan ikke lagres"] and view.overview.is_dirty()
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    with qtbot.waitSignal(view.closed, timeout=1000):
+        view.close_case()
+    assert stored(state, second.ref).goal == second.goal

@@ -579,3 +579,26 @@ def test_the_window_is_built_top_down_under_the_stylesheet(qtbot, themed_app, de
         themed_app.removeEventFilter(watch)
     qtbot.addWidget(window)
     assert 0 < len(changes) <= 150
+
+
+def test_closing_the_window_or_going_back_offers_to_save_edits(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Never lose an entry: closing the window (or Alt+Left back to the portfolio) with unsaved
+    Oversikt edits asks first; «Avbryt» keeps the window open with the edits, «Lagre» writes."""
+    from navoppfolging.services import CaseService
+    from navoppfolging.ui import messages
+
+    ref = window.state.case_list()[3].ref
+    window.open_case(ref, "oversikt")
+    view = window.case_view()
+    view.overview.goal_edit.setPlainText("Fagbrev som tømrer")
+    asked: list[str] = []
+    answers = iter(["cancel", "cancel", "save"])
+    monkeypatch.setattr(messages, "ask_save", lambda parent, title, text: asked.append(title) or next(answers))
+    window.act_show_list.trigger()
+    assert window.showing_case() and len(asked) == 1
+    assert not window.close()
+    assert window.isVisible() and window.showing_case() and len(asked) == 2
+    assert view.overview.goal_edit.toPlainText() == "Fagbrev som tømrer"
+    assert window.close()
+    assert len(asked) == 3
+    assert CaseService(window.state.db).get(ref).goal == "Fagbrev som tømrer"

@@ -170,14 +170,15 @@ class CaseView(QWidget):
     def current_ref(self) -> str | None:
         return self._ref
 
-    def show_case(self, ref: str, tab: str | None = None) -> None:
+    def show_case(self, ref: str, tab: str | None = None) -> bool:
         """Show case ``ref`` (on ``tab`` when given). Unsaved edits in Oversikt of another
-        case are offered for saving first."""
+        case are offered for saving first; False when the advisor chose to stay on it."""
         if tab is not None and tab not in self._pages:
             raise ValueError(f"unknown tab {tab!r}; expected one of {', '.join(TAB_IDS)}")
         case = self.state.case(ref)
         if ref != self._ref:
-            self._offer_save()
+            if not self.may_leave():
+                return False
             self._ref = ref
             self._new_for_me = self.state.is_new_for_me(ref)
             self._show(case, new_case=True)
@@ -188,6 +189,7 @@ class CaseView(QWidget):
                 self.state.reload()
         if tab is not None:
             self.show_tab(tab)
+        return True
 
     def register_contact(self) -> None:
         """Open «Registrer kontakt» for the shown case (the window's Ctrl+K)."""
@@ -243,21 +245,32 @@ class CaseView(QWidget):
 
     # --- leaving ---------------------------------------------------------------------------------
 
-    def _offer_save(self) -> None:
-        """Never drop an entry silently: unsaved changes in Oversikt are offered for saving."""
+    def may_leave(self) -> bool:
+        """Never drop an entry silently: unsaved changes in Oversikt are offered for saving
+        («Lagre», «Ikke lagre», «Avbryt»). False when the advisor stays (Avbryt, or a save that
+        was refused); the Oversikt tab is shown then."""
         if self._ref is None or not self.overview.is_dirty():
-            return
+            return True
         if self.overview.errors():
-            messages.show_info(self, "Endringer ikke lagret",
-                               "Endringene i Oversikt ble ikke lagret fordi noen felt er ugyldige.")
-            return
-        if messages.confirm(self, "Lagre endringene?",
-                            "Du har endringer i Oversikt som ikke er lagret. Vil du lagre dem?", ok_text="Lagre"):
-            self.overview.save()
+            if messages.confirm(self, "Endringene kan ikke lagres",
+                                "Noen felt i Oversikt er ugyldige, så endringene kan ikke lagres. "
+                                "Vil du forkaste endringene?", ok_text="Forkast endringene"):
+                self.overview.revert()
+                return True
+        else:
+            answer = messages.ask_save(self, "Lagre endringene?",
+                                       "Du har endringer i Oversikt som ikke er lagret. Vil du lagre dem?")
+            if answer == "discard":
+                self.overview.revert()
+                return True
+            if answer == "save" and self.overview.save() and not self.overview.is_dirty():
+                return True
+        self.show_tab("oversikt")
+        return False
 
     def close_case(self) -> None:
-        self._offer_save()
-        self.closed.emit()
+        if self.may_leave():
+            self.closed.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Esc reaches the view only when no editor, popup or dialog took it first.

@@ -745,13 +745,18 @@ class MainWindow(QMainWindow):
             messages.show_error(self, "Fant ikke saken", str(exc))
             return
         view = self.case_view()
-        view.show_case(ref, tab)
+        if not view.show_case(ref, tab):
+            # The advisor stayed on the shown case (unsaved edits, «Avbryt»).
+            self.stack.setCurrentWidget(view)
+            return
         self.stack.setCurrentWidget(view)
         self.select_ref(ref)
         self._update_case_actions()
         self.case_opened.emit(ref, tab or "")
 
     def show_list(self) -> None:
+        if self.showing_case() and self._case_view is not None and not self._case_view.may_leave():
+            return
         has_any = bool(self.state.case_list(include_closed=True))
         self.stack.setCurrentWidget(self.list_page if has_any else self.empty_page)
         (self.table if has_any else self.demo_button).setFocus(Qt.FocusReason.OtherFocusReason)
@@ -928,6 +933,10 @@ class MainWindow(QMainWindow):
             s.endGroup()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Never lose an entry: unsaved edits of the shown case are offered for saving first.
+        if self._case_view is not None and not self._case_view.may_leave():
+            event.ignore()
+            return
         self.save_settings()
         super().closeEvent(event)
 
