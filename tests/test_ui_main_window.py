@@ -602,3 +602,36 @@ def test_closing_the_window_or_going_back_offers_to_save_edits(qtbot, window, mo
     assert window.close()
     assert len(asked) == 3
     assert CaseService(window.state.db).get(ref).goal == "Fagbrev som tømrer"
+
+
+def test_importing_over_existing_cases_asks_first_and_keeps_a_copy(qtbot, window, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A re-import replaces cases by ref: the window says how many, asks, and takes a safety copy
+    of the database before it writes; declining writes nothing."""
+    from navoppfolging.exchange import write_file
+    from navoppfolging.services import CaseService, PortfolioService
+    from navoppfolging.ui import messages
+
+    target = tmp_path / "gammel.json"
+    write_file(PortfolioService(window.state.db).load(), target)
+    ref = window.state.case_list()[0].ref
+    before = len(window.state.case(ref).contacts)
+    window.state.write(None, lambda: CaseService(window.state.db).add_contact(
+        ref, expected_version=window.state.case(ref).version, date=TODAY, channel=d.Channel.TELEFON,
+        status=d.ContactStatus.GJENNOMFORT))
+    assert len(window.state.case(ref).contacts) == before + 1
+    monkeypatch.setattr(MainWindow, "ask_open_path", classmethod(lambda cls, parent: str(target)))
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, **k: asked.append(text) or False)
+    window.import_file()
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    assert "50 saker: 0 nye og 50 som finnes fra før" in asked[0]
+    assert len(CaseService(window.state.db).get(ref).contacts) == before + 1  # declined: nothing written
+    backups = window.state.db.backups_dir
+    assert backups is not None
+    assert not list(backups.glob("*for-import*"))
+
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    with qtbot.waitSignal(window.import_finished, timeout=20_000):
+        window.import_file()
+    assert len(CaseService(window.state.db).get(ref).contacts) == before
+    assert len(list(backups.glob("*for-import*"))) == 1

@@ -845,15 +845,35 @@ class MainWindow(QMainWindow):
         return path or None
 
     def import_file(self) -> None:
+        """Read and check the whole file first (in the background); if it would replace cases
+        that exist, say so and ask; then take a safety copy of the database and import."""
         path = self.ask_open_path(self)
         if not path:
             return
         portfolio_service = self.state.portfolio
 
-        def work() -> Any:
+        def read() -> Any:
             from navoppfolging.exchange import read_file
 
-            portfolio = read_file(Path(path), known_advisors=portfolio_service.advisor_idents())
+            return read_file(Path(path), known_advisors=portfolio_service.advisor_idents())
+
+        self._start(read, "Leser porteføljefilen…", lambda portfolio: self._confirm_import(portfolio, Path(path)))
+
+    def _confirm_import(self, portfolio: Any, path: Path) -> None:
+        existing = {c.ref for c in self.state.case_list(include_closed=True)}
+        replaced = sum(1 for c in portfolio.cases if c.ref in existing)
+        if replaced and not messages.confirm(
+                self, "Importere og erstatte saker?",
+                f"{path.name} har {len(portfolio.cases)} saker: {len(portfolio.cases) - replaced} nye og "
+                f"{replaced} som finnes fra før.\n\nSakene som finnes fra før, erstattes med innholdet i filen: "
+                "kontakter, aktiviteter og annet som er registrert etter at filen ble laget, forsvinner fra dem. "
+                "Det tas en sikkerhetskopi av databasen før importen.", ok_text="Importer og erstatt"):
+            return
+        db, portfolio_service = self.state.db, self.state.portfolio  # on the UI thread (may open the database)
+
+        def work() -> Any:
+            # Lose nothing: the database as it was, kept beside the daily copies (not pruned).
+            db.backup_file(reason="for-import", prune=False)
             return portfolio_service.import_portfolio(portfolio)
 
         self._start(work, "Importerer porteføljefilen…", self._after_import)
