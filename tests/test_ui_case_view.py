@@ -640,3 +640,29 @@ def test_leaving_with_edits_can_be_cancelled_or_discarded(qtbot, view: CaseView,
     with qtbot.waitSignal(view.closed, timeout=1000):
         view.close_case()
     assert stored(state, second.ref).goal == second.goal
+
+
+def test_keyboard_shortcuts_of_the_tabs(qtbot, view: CaseView, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+S saves Oversikt; Ins adds in the shown tab only (activity, assessment, meeting,
+    reminder) — the hidden tabs' buttons do not fire."""
+    ref = state.case_list()[2].ref
+    view.show_case(ref, "oversikt")
+    view.activateWindow()
+    qtbot.waitActive(view)
+    view.overview.goal_edit.setFocus()
+    view.overview.goal_edit.setPlainText("Førerkort klasse B")
+    qtbot.keyClick(view.overview.goal_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    # A button's shortcut clicks it the way animateClick does: released a moment later.
+    qtbot.waitUntil(lambda: stored(state, ref).goal == "Førerkort klasse B", timeout=2000)
+    opened: list[str] = []
+    for tab, button in (("aktivitetsplan", view.activities.add_button), ("vurderinger", view.assessments.add_button),
+                        ("kontakter", view.contacts.plan_button), ("huskelapp", view.reminders.add_button)):
+        button.clicked.disconnect()  # the dialogs would block: record which button fired instead
+        button.clicked.connect(lambda _checked=False, tab=tab: opened.append(tab))
+    for tab in ("aktivitetsplan", "vurderinger", "kontakter", "huskelapp"):
+        view.show_tab(tab)
+        qtbot.keyClick(view.tabs.currentWidget(), Qt.Key.Key_Insert)
+        qtbot.waitUntil(lambda tab=tab: opened[-1:] == [tab], timeout=2000)
+    qtbot.wait(300)
+    assert len(opened) == 4  # one click per key press: the hidden tabs' buttons did not fire
+    assert "(Ins)" in view.activities.add_button.toolTip()

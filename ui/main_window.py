@@ -284,13 +284,15 @@ class MainWindow(QMainWindow):
         self.act_print_plan = a("Skriv &ut aktivitetsplan…", self.print_plan, icon="print_plan",
                                 shortcut=QKeySequence.StandardKey.Print, name="actPrintPlan",
                                 tip="Skriv ut aktivitetsplanen for valgt sak")
-        self.act_close_case = a("&Avslutt sak…", self.close_case, icon="close_case", name="actCloseCase")
+        self.act_close_case = a("&Avslutt sak…", self.close_case, icon="close_case", shortcut="Ctrl+Shift+A",
+                                name="actCloseCase", tip="Avslutt valgt sak")
         self.act_open_case = a("Å&pne sak", self.open_selected, icon="open_case", name="actOpenCase")
         self.act_import = a("&Importer…", self.import_file, icon="import", shortcut="Ctrl+I", name="actImport",
                             tip="Importer porteføljefil (JSON)")
         self.act_export = a("&Eksporter…", self.export_file, icon="export", shortcut="Ctrl+E", name="actExport",
                             tip="Eksporter porteføljen til fil (JSON)")
-        self.act_settings = a("I&nnstillinger…", self.open_settings, icon="settings", name="actSettings")
+        self.act_settings = a("I&nnstillinger…", self.open_settings, icon="settings", shortcut="Ctrl+,",
+                              name="actSettings", tip="Lokale innstillinger for kontoret")
         self.act_refresh = a("&Oppdater", self.reload, icon="refresh", shortcut=QKeySequence.StandardKey.Refresh,
                              name="actRefresh", tip="Les inn på nytt fra databasen")
         self.act_quit = a("&Avslutt programmet", self.close, shortcut=QKeySequence.StandardKey.Quit, name="actQuit")
@@ -355,7 +357,7 @@ class MainWindow(QMainWindow):
         self.add_tool_action("verktøy", self._action("Eksporter til regneark/kalender…", self.export_other,
                                                      icon="FileExport", shortcut="Ctrl+Shift+E"))
         self.add_tool_action("verktøy", self._action("Overfør sak til annen veileder…", self.hand_over,
-                                                     icon="ArrowForward"))
+                                                     icon="ArrowForward", shortcut="Ctrl+Shift+O"))
 
     def open_workload(self) -> None:
         from .team_window import workload_loaders

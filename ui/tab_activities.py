@@ -64,6 +64,7 @@ from .tab_common import (
     fmt_date,
     parse_date,
     sort_date,
+    with_shortcut,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -449,6 +450,7 @@ class ActivitiesTab(QWidget):
         goal_layout.addWidget(self.hovedmal_label)
 
         self.add_button = QPushButton(theme.icon("Plus", theme.TEXT_ON_ACTION), "Ny aktivitet")
+        with_shortcut(self.add_button, "Ins", "Legg til en aktivitet i planen")
         theme.set_variant(self.add_button, "primary")
         self.add_button.clicked.connect(self.add_activity)
         self.edit_button = QPushButton(theme.icon(theme.ACTION_ICONS["edit"], theme.TEXT_ACTION), "Endre")

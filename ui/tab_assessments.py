@@ -17,7 +17,7 @@ from navoppfolging.rules.facts import latest_assessment
 from . import messages, theme
 from .assessment_dialog import AssessmentDialog
 from .state import AppState
-from .tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableView, fmt_date
+from .tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableView, fmt_date, with_shortcut
 
 # An assessment has no id: its position in the case's list is its identity.
 Row = tuple[int, d.Assessment]
@@ -73,6 +73,7 @@ class AssessmentsTab(QWidget):
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.add_button = QPushButton(theme.icon(theme.ACTION_ICONS["register_assessment"], theme.TEXT_ON_ACTION),
                                       "Ny vurdering")
+        with_shortcut(self.add_button, "Ins", "Registrer en ny vurdering av innsatsbehov (§ 14 a)")
         theme.set_variant(self.add_button, "primary")
         self.add_button.clicked.connect(self.add_assessment)
         self.edit_button = QPushButton(theme.icon(theme.ACTION_ICONS["edit"], theme.TEXT_ACTION), "Endre")

@@ -21,8 +21,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -38,6 +39,16 @@ from PySide6.QtWidgets import (
 
 from navoppfolging.dates import fmt
 from . import theme
+
+
+def with_shortcut(button: QAbstractButton, key: str | QKeySequence.StandardKey, tip: str) -> QAbstractButton:
+    """A tab's main button with a keyboard shortcut, named in its tooltip. Only the shown tab's
+    buttons are visible, and Qt only fires a visible button's shortcut, so one key (Ins) can add
+    in every tab without clashing."""
+    sequence = QKeySequence(key)
+    button.setShortcut(sequence)
+    button.setToolTip(f"{tip} ({sequence.toString(QKeySequence.SequenceFormat.NativeText)})")
+    return button
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex

@@ -24,6 +24,7 @@ from .tab_common import (
     ItemTableView,
     fmt_date,
     fmt_time,
+    with_shortcut,
 )
 
 COLUMNS = ("Dato", "Tid", "Kanal", "Status", "Tolk bestilt", "Sted", "Referat")
@@ -111,6 +112,7 @@ class ContactsTab(QWidget):
         self.register_button.setToolTip("Registrer en gjennomført kontakt (Ctrl+K)")
         theme.set_variant(self.register_button, "primary")
         self.plan_button = QPushButton(theme.icon("Calendar", theme.TEXT_ACTION), "Planlegg møte")
+        with_shortcut(self.plan_button, "Ins", "Planlegg et møte eller en samtale")
         self.held_button = QPushButton(theme.icon("CheckmarkCircle", theme.TEXT_ACTION), "Marker som gjennomført")
         self.edit_button = QPushButton(theme.icon(theme.ACTION_ICONS["edit"], theme.TEXT_ACTION), "Endre")
         self.edit_button.setToolTip("Endre valgt kontakt (Enter)")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,7 +41,7 @@ from navoppfolging.rules.facts import age_at
 from . import messages, theme
 from .external_contact_dialog import ExternalContactDialog
 from .state import AppState
-from .tab_common import Column, DateField, ItemTableModel, ItemTableView, error_label, show_error
+from .tab_common import Column, DateField, ItemTableModel, ItemTableView, error_label, show_error, with_shortcut
 
 # Languages advisors meet most often; the code is stored, anything else may be typed.
 LANGUAGES: tuple[tuple[str, str], ...] = (
@@ -284,6 +285,7 @@ class OverviewTab(QWidget):
         self.save_button.setObjectName("saveOverview")
         theme.set_variant(self.save_button, "primary")
         self.save_button.clicked.connect(self.save)
+        with_shortcut(self.save_button, QKeySequence.StandardKey.Save, "Lagre endringene i Oversikt")
         self.revert_button = QPushButton("Angre endringer")
         theme.set_variant(self.revert_button, "tertiary")
         self.revert_button.clicked.connect(self.revert)

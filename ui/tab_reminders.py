@@ -14,7 +14,7 @@ from navoppfolging import domain as d
 from . import messages, theme
 from .reminder_dialog import ReminderDialog
 from .state import AppState
-from .tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableView, fmt_date
+from .tab_common import Column, ItemSortProxyModel, ItemTableModel, ItemTableView, fmt_date, with_shortcut
 
 
 class RemindersModel(ItemTableModel[d.Reminder]):
@@ -63,6 +63,7 @@ class RemindersTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
 
         self.add_button = QPushButton(theme.icon(theme.ACTION_ICONS["reminder"], theme.TEXT_ON_ACTION), "Ny huskelapp")
+        with_shortcut(self.add_button, "Ins", "Skriv en ny huskelapp")
         theme.set_variant(self.add_button, "primary")
         self.done_button = QPushButton(theme.icon("CheckmarkCircle", theme.TEXT_ACTION), "Marker som ferdig")
         self.done_button.setToolTip("Marker valgt huskelapp som ferdig (mellomrom)")
