@@ -75,6 +75,22 @@ def test_holiday_note_beside_a_due_date_on_17_mai(panel, state) -> None:  # type
         assert "Fristen er 17. mai — planlegg senest 16. mai" in tip
 
 
+def test_an_item_says_why_where_from_and_what_satisfies_it(panel, state) -> None:  # type: ignore[no-untyped-def]
+    """product.md §4: for the whole portfolio, why (rule, letter, section, quoted sentence) and
+    what satisfies it — in the due list's tooltip, for every item."""
+    model = panel.model
+    for g in range(len(GROUPS)):
+        parent = model.index(g, 0)
+        for r in range(model.rowCount(parent)):
+            index = model.index(r, 0, parent)
+            item = index.data(ITEM_ROLE)
+            tip = index.data(Qt.ItemDataRole.ToolTipRole)
+            assert item.explanation in tip
+            assert f"Kilde: {item.source.letter}" in tip and f"«{item.source.quote}»" in tip
+            assert f"Oppfylles når: {item.satisfied_by}" in tip
+            assert f"Regel {item.rule}" in tip
+
+
 @pytest.mark.parametrize("rule,tab", [("ACTIVITY-EXPIRED", "aktivitetsplan"), ("CONTACT-30D", "kontakter"),
                                       ("PLAN-MISSING", "oppfolging"), ("UG-OFFER-8W", "oppfolging")])
 def test_enter_on_an_item_asks_for_the_case_on_the_right_tab(panel, qtbot, rule, tab) -> None:  # type: ignore[no-untyped-def]

@@ -178,10 +178,15 @@ class DueListModel(QAbstractItemModel):
                 return note_short(entry.note) if entry.note else ""
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
+            # Why, from where and what satisfies it (product.md §4), as the Oppfølging tab says it.
             lines = [item.title, f"Frist {fmt(item.due)}"]
             if entry.note:
                 lines.append(entry.note.text)
             lines.append(item.explanation)
+            lines.append(f"Kilde: {item.source}")
+            if item.satisfied_by:
+                lines.append(f"Oppfylles når: {item.satisfied_by}")
+            lines.append(f"Regel {item.rule}")
             return "\n".join(lines)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and column == 0:
             back, fore = theme.status_colors(item.status.value)
