@@ -3,6 +3,8 @@ rule applies and where it does not, and satisfaction by each kind of evidence.""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from navoppfolging.domain import (
@@ -337,6 +339,32 @@ def test_aap_activity_categories_per_year(category: Cat, as_of: D, satisfied: bo
     assert (items(c, as_of, "AAP-ACTIVITY-26W") == []) is satisfied
 
 
+def test_aap_activity_counts_from_its_start_day_on() -> None:
+    """«In activity»: start <= as_of. An activity starting on as_of satisfies the rule that day;
+    one starting the day after does not yet."""
+    aap = benefits(aap=Aap(start=D(2023, 6, 1)))
+    as_of = D(2024, 1, 2)
+    on_the_day = case(benefits=aap, activities=(activity("a1", Cat.TILTAK, St.GJENNOMFORES, start=as_of),))
+    next_day = case(benefits=aap, activities=(activity("a1", Cat.TILTAK, St.GJENNOMFORES, start=as_of + days(1)),))
+    assert items(on_the_day, as_of, "AAP-ACTIVITY-26W") == []
+    assert len(items(next_day, as_of, "AAP-ACTIVITY-26W")) == 1
+
+
+@pytest.mark.parametrize("rule", ["AAP-ACTIVITY-26W", "UG-STANDARD-REASSESS-8W", "LONGTERM-REASSESS-6M"])
+def test_an_activity_without_a_start_date_counts_by_its_status(rule: str) -> None:
+    """The «start <= as_of» test of «in activity» only ignores records dated after as_of (general
+    semantics); an activity being carried out with no start recorded is in activity by its
+    status (documented in rules/facts.in_activity). A suggestion (FORSLAG) never is."""
+    reg, as_of = D(2024, 1, 8), D(2024, 9, 2)
+    kw = {"benefits": benefits(aap=Aap(start=D(2024, 1, 8)))} if rule == "AAP-ACTIVITY-26W" else {}
+    base = (ug(reg, group=STD, **kw) if rule == "UG-STANDARD-REASSESS-8W"
+            else case(registered_on=reg, assessments=(assess(reg),), **kw))
+    working = dataclasses.replace(base, activities=(activity("a1", Cat.ARBEID, St.GJENNOMFORES, start=None),))
+    suggested = dataclasses.replace(base, activities=(activity("a1", Cat.ARBEID, St.FORSLAG, start=None),))
+    assert items(working, as_of, rule) == []
+    assert len(items(suggested, as_of, rule)) == 1
+
+
 # --- AAP-APPLICATION-5W ---------------------------------------------------------------------
 
 def test_aap_application_transitions_and_decision() -> None:
@@ -458,6 +486,19 @@ def test_activity_expired_per_activity_with_transitions() -> None:
     assert found[0].source.letter == "Praksis"
     single = case(activities=(activity("a1", Cat.JOBBSOKING, St.GJENNOMFORES, start=D(2024, 2, 1), end=end),))
     assert statuses(single, "ACTIVITY-EXPIRED", end) == EXPECTED_TRANSITIONS
+
+
+def test_activity_expired_moves_with_its_end_date() -> None:
+    """Satisfied when «end moved»: the same activity with a later end is no longer overdue, and
+    its item comes back when the new end passes."""
+    old_end, new_end = D(2024, 4, 30), D(2024, 6, 30)
+    expired = case(activities=(activity("a1", Cat.TILTAK, St.GJENNOMFORES, start=D(2024, 2, 1), end=old_end),))
+    moved = case(activities=(activity("a1", Cat.TILTAK, St.GJENNOMFORES, start=D(2024, 2, 1), end=new_end),))
+    as_of = D(2024, 5, 15)
+    assert one(expired, as_of, "ACTIVITY-EXPIRED").status is Status.OVERDUE
+    item = one(moved, as_of, "ACTIVITY-EXPIRED")
+    assert item.due == new_end and item.status is Status.UPCOMING
+    assert one(moved, new_end + days(1), "ACTIVITY-EXPIRED").status is Status.OVERDUE
 
 
 # --- INTERPRETER-BOOK (local setting) -------------------------------------------------------

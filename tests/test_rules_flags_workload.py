@@ -83,6 +83,16 @@ def test_team_breach_when_average_over_50() -> None:
     assert result.team_average == 51.5 and result.team_breach
 
 
+def test_team_average_of_exactly_50_is_not_a_breach() -> None:
+    """PORTFOLIO-CAP-50: «> 50» is a breach; an average of exactly 50 (49 and 51) is not, while
+    the advisor with 51 is."""
+    cases = _ug_cases("Z1", 49) + _ug_cases("Z2", 51)
+    result = evaluate_advisors(Portfolio(cases=tuple(cases)), D(2024, 3, 1))
+    loads = {a.advisor: a for a in result.advisors}
+    assert result.team_average == 50 and result.team_breach is False
+    assert loads["Z2"].breach and not loads["Z1"].breach
+
+
 def test_no_cap_in_2023() -> None:
     cases = _ug_cases("Z1", 60, D(2023, 1, 9))
     result = evaluate_advisors(Portfolio(cases=tuple(cases)), D(2023, 3, 1))
@@ -99,6 +109,19 @@ def test_no_cap_in_2023() -> None:
                           ("QUALITY-REVIEW-YOUTH", D(2024, 10, 31), 191, "upcoming")]),
         (D(2024, 11, 1), [("QUALITY-REVIEW-AAP", D(2024, 4, 30), -185, "overdue"),
                           ("QUALITY-REVIEW-YOUTH", D(2024, 10, 31), -1, "overdue")]),
+        # On the due day itself (0 days left: due soon) and the day after (overdue), both years.
+        (D(2023, 3, 31), [("QUALITY-REVIEW-AAP", D(2023, 3, 31), 0, "due_soon"),
+                          ("QUALITY-REVIEW-YOUTH", D(2023, 10, 31), 214, "upcoming")]),
+        (D(2023, 4, 1), [("QUALITY-REVIEW-AAP", D(2023, 3, 31), -1, "overdue"),
+                         ("QUALITY-REVIEW-YOUTH", D(2023, 10, 31), 213, "upcoming")]),
+        (D(2024, 4, 30), [("QUALITY-REVIEW-AAP", D(2024, 4, 30), 0, "due_soon"),
+                          ("QUALITY-REVIEW-YOUTH", D(2024, 10, 31), 184, "upcoming")]),
+        (D(2023, 10, 31), [("QUALITY-REVIEW-AAP", D(2023, 3, 31), -214, "overdue"),
+                           ("QUALITY-REVIEW-YOUTH", D(2023, 10, 31), 0, "due_soon")]),
+        (D(2023, 11, 1), [("QUALITY-REVIEW-AAP", D(2023, 3, 31), -215, "overdue"),
+                          ("QUALITY-REVIEW-YOUTH", D(2023, 10, 31), -1, "overdue")]),
+        (D(2024, 10, 31), [("QUALITY-REVIEW-AAP", D(2024, 4, 30), -184, "overdue"),
+                           ("QUALITY-REVIEW-YOUTH", D(2024, 10, 31), 0, "due_soon")]),
     ],
 )
 def test_office_deadlines(as_of: D, expected: list[tuple[str, D, int, str]]) -> None:
