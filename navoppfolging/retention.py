@@ -71,12 +71,15 @@ class RetentionService:
 
         SettingsService(self.db).set(SETTING, str(int(days)))
 
-    def cutoff(self, as_of: dt.date) -> dt.date:
-        """Cases closed on or before this date are due for deletion."""
-        return as_of - dt.timedelta(days=self.days())
+    def cutoff(self, as_of: dt.date, *, days: int | None = None) -> dt.date:
+        """Cases closed on or before this date are due for deletion (``days``: another period
+        than the saved one, to see what it would delete)."""
+        if days is not None and days < 1:
+            raise ValidationError(f"{SETTING}: må være minst 1 dag")
+        return as_of - dt.timedelta(days=self.days() if days is None else days)
 
-    def preview(self, as_of: dt.date) -> tuple[RetentionCandidate, ...]:
-        cutoff = self.cutoff(as_of)
+    def preview(self, as_of: dt.date, *, days: int | None = None) -> tuple[RetentionCandidate, ...]:
+        cutoff = self.cutoff(as_of, days=days)
         with self.db.session() as s:
             return self._candidates(s, cutoff)
 

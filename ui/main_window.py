@@ -233,6 +233,9 @@ class MainWindow(QMainWindow):
 
         state.data_changed.connect(self.refresh)
         state.as_of_changed.connect(self._on_as_of_changed)
+        # Closed cases past the retention period are pointed out once the full database is open
+        # (after the first paint, issue 9).
+        state.database_ready.connect(self.check_retention)
         self._default_size()
         self.refresh()
         self._fit_headers()
@@ -358,6 +361,11 @@ class MainWindow(QMainWindow):
                                                      icon="FileExport", shortcut="Ctrl+Shift+E"))
         self.add_tool_action("verktøy", self._action("Overfør sak til annen veileder…", self.hand_over,
                                                      icon="ArrowForward", shortcut="Ctrl+Shift+O"))
+        self.act_retention = self._action("Slett avsluttede saker…", self.open_retention, icon="delete",
+                                          tip="Slett avsluttede saker etter oppbevaringstiden", name="actRetention")
+        if self.state.team_role is None:
+            # On the team database deleting is for whoever runs it (`navoppfolging retention`).
+            self.add_tool_action("verktøy", self.act_retention)
 
     def open_workload(self) -> None:
         from .team_window import workload_loaders
@@ -385,6 +393,29 @@ class MainWindow(QMainWindow):
                                 settings=self.state.local_settings)
         if text:
             self.statusBar().showMessage(text, 8000)
+
+    def open_retention(self) -> None:
+        from .retention_dialog import RetentionDialog
+
+        dialog = RetentionDialog(self.state, self)
+        dialog.deleted.connect(lambda result: self.statusBar().showMessage(
+            f"Slettet {len(result.deleted)} {'avsluttet sak' if len(result.deleted) == 1 else 'avsluttede saker'} "
+            "etter oppbevaringstiden.", 8000))
+        dialog.exec()
+
+    def check_retention(self) -> None:
+        """Point out (in the status bar) closed cases past the retention period; deleting them
+        is the advisor's decision, in «Slett avsluttede saker»."""
+        if self.state.team_role is not None:
+            return
+        try:
+            due = len(self.state.retention.preview(self.state.today))
+        except NavOppfolgingError:
+            return  # e.g. an invalid local setting: the dialog says so when opened
+        if due:
+            what = "avsluttet sak har" if due == 1 else "avsluttede saker har"
+            self.statusBar().showMessage(
+                f"{due} {what} passert oppbevaringstiden – Verktøy › Slett avsluttede saker.")
 
     def hand_over(self) -> None:
         from navoppfolging.handover import HandoverService

@@ -26,6 +26,7 @@ from . import messages
 if TYPE_CHECKING:
     from navoppfolging.db import Database
     from navoppfolging.quickread import QuickOpen, Snapshot
+    from navoppfolging.retention import RetentionService
     from navoppfolging.services import AdvisorService, AuditService, CaseService, PortfolioService, SettingsService
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,9 @@ class _Services:
         self.settings = SettingsService(db)
         self.advisors = AdvisorService(db)
         self.audit = AuditService(db)
+        from navoppfolging.retention import RetentionService
+
+        self.retention = RetentionService(db)
 
 
 def preload_services() -> None:
@@ -184,6 +188,10 @@ class AppState(QObject):
     @property
     def audit(self) -> AuditService:
         return self._svc().audit
+
+    @property
+    def retention(self) -> RetentionService:
+        return self._svc().retention
 
     # --- reading ---------------------------------------------------------------------------
 
