@@ -62,3 +62,22 @@ def test_calendar_with_horizon(dialog, qtbot, monkeypatch, tmp_path: Path) -> No
     data = Path(written).read_bytes()
     assert data.startswith(b"BEGIN:VCALENDAR") and b"BEGIN:VEVENT" in data
     assert dialog.message.startswith("Eksportert ") and "hendelser" in dialog.message
+
+
+def test_a_file_that_cannot_be_written_is_told_and_the_dialog_stays(dialog, qtbot, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The export runs off the UI thread; a failure comes back as a message, nothing is
+    written, and the dialog stays open with its button usable again."""
+    from navoppfolging.ui import messages
+
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "show_error", lambda parent, title, text, *a: shown.append(text))
+    monkeypatch.setattr(ExportDialog, "ask_save_path",
+                        classmethod(lambda cls, parent, suggested, f: str(tmp_path / "finnes-ikke" / "x.csv")))
+    _choose(dialog, "csv")
+    dialog.show()
+    with qtbot.assertNotEmitted(dialog.exported, wait=300):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert shown[0].startswith("Filen ble ikke skrevet")
+    assert dialog.isVisible() and dialog.export_button.isEnabled()
+    assert not (tmp_path / "finnes-ikke").exists()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from navoppfolging import domain as d
 from . import messages, theme
+from .state import run_in_background
 
 FORMATS = (
     ("xlsx", "Excel-arbeidsbok (.xlsx)", "Excel-arbeidsbok (*.xlsx)"),
@@ -142,13 +143,28 @@ class ExportDialog(QDialog):
         path = Path(chosen)
         if path.suffix.lower() != f".{options.format}":
             path = path.with_name(path.name + f".{options.format}")
-        try:
-            self.message = write_export(path, options, self._load(), self.as_of, self._settings)
-        except (OSError, ValueError) as exc:
-            messages.show_error(self, "Eksporten ble ikke gjort", f"Filen ble ikke skrevet ({exc}).")
-            return
-        self.exported.emit(str(path))
-        self.accept()
+        load, as_of, settings = self._load, self.as_of, self._settings
+
+        def work() -> str:
+            # Off the UI thread, with progress when it takes a while (openpyxl alone takes a
+            # noticeable moment to load); the dialog stays until the file is written.
+            return write_export(path, options, load(), as_of, settings)
+
+        def done(message: str) -> None:
+            self.message = message
+            self.export_button.setEnabled(True)
+            self.exported.emit(str(path))
+            self.accept()
+
+        def failed(exc: Exception) -> None:
+            self.export_button.setEnabled(True)
+            if isinstance(exc, (OSError, ValueError)):
+                messages.show_error(self, "Eksporten ble ikke gjort", f"Filen ble ikke skrevet ({exc}).")
+            else:
+                messages.show_error(self, "Eksporten ble ikke gjort", f"Uventet feil ({type(exc).__name__}).")
+
+        self.export_button.setEnabled(False)
+        run_in_background(self, work, label="Eksporterer …", on_done=done, on_failed=failed)
 
     @classmethod
     def ask(cls, parent: QWidget | None, *, load: Callable[[], d.Portfolio], as_of: dt.date, settings: Any = None) -> str | None:
