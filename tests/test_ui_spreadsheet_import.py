@@ -154,3 +154,24 @@ def test_ask_entry_returns_none_when_cancelled(qtbot, monkeypatch, tmp_path: Pat
                                          import_portfolio=lambda p: pytest.fail("must not import"), as_of=dt.date(2024, 6, 3),
                                          path=_file(tmp_path))
     assert result is None
+
+
+def test_a_refused_import_is_told_and_nothing_is_written(dialog, qtbot, tmp_path: Path, monkeypatch, demo_db) -> None:  # type: ignore[no-untyped-def]
+    """The import runs off the UI thread; when the service refuses it (here: the database says
+    the file's case conflicts), the problems come back as a message and the dialog stays."""
+    from navoppfolging.errors import Problem, ValidationError
+
+    shown: list[tuple[str, str, Any]] = []
+    monkeypatch.setattr(messages, "show_error", lambda parent, title, text, details=(): shown.append((title, text, details)))
+
+    def refuse(p: d.Portfolio) -> Any:
+        raise ValidationError([Problem("cases[0].ref", "finnes allerede")])
+
+    dialog._import = refuse
+    assert dialog.load_file(_file(tmp_path))
+    before = len(CaseService(demo_db).list())
+    with qtbot.assertNotEmitted(dialog.imported, wait=300):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert shown[0][0] == "Importen ble ikke gjort" and shown[0][2] == ["cases[0].ref: finnes allerede"]
+    assert dialog.import_button.isEnabled() and len(CaseService(demo_db).list()) == before

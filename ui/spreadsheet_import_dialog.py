@@ -46,6 +46,7 @@ from navoppfolging import domain as d
 from navoppfolging import tabular
 from navoppfolging.errors import NavOppfolgingError, ValidationError
 from . import messages, theme
+from .state import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -451,17 +452,31 @@ class SpreadsheetImportDialog(QDialog):
         self.reportSaved.emit(path)
 
     def do_import(self) -> None:
+        """Import the valid rows in one transaction, off the UI thread with visible progress."""
         if self.preview is None or not self.preview.valid:
             return
-        try:
-            self.summary = self._import(self.preview.portfolio())
-        except NavOppfolgingError as exc:
-            details = [str(p) for p in exc.problems] if isinstance(exc, ValidationError) else []
-            messages.show_error(self, "Importen ble ikke gjort", f"Ingenting er importert. {exc if not details else ''}".strip(), details)
-            return
-        log.info("regnearkimport: %d rader importert, %d avvist", len(self.preview.valid), len(self.preview.rejected))
-        self.imported.emit(self.summary)
-        self.accept()
+        preview = self.preview
+        portfolio = preview.portfolio()
+        importer = self._import
+
+        def done(summary: Any) -> None:
+            self.summary = summary
+            log.info("regnearkimport: %d rader importert, %d avvist", len(preview.valid), len(preview.rejected))
+            self.imported.emit(summary)
+            self.accept()
+
+        def failed(exc: Exception) -> None:
+            self._update_buttons()
+            if isinstance(exc, NavOppfolgingError):
+                details = [str(p) for p in exc.problems] if isinstance(exc, ValidationError) else []
+                text = f"Ingenting er importert. {exc if not details else ''}".strip()
+            else:
+                log.error("regnearkimport feilet: %s", type(exc).__name__)
+                details, text = [], f"Ingenting er importert (uventet feil: {type(exc).__name__})."
+            messages.show_error(self, "Importen ble ikke gjort", text, details)
+
+        self.import_button.setEnabled(False)
+        run_in_background(self, lambda: importer(portfolio), label="Importerer rader …", on_done=done, on_failed=failed)
 
     @classmethod
     def ask(
