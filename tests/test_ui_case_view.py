@@ -666,3 +666,23 @@ def test_keyboard_shortcuts_of_the_tabs(qtbot, view: CaseView, state: AppState, 
     qtbot.wait(300)
     assert len(opened) == 4  # one click per key press: the hidden tabs' buttons did not fire
     assert "(Ins)" in view.activities.add_button.toolTip()
+
+
+def test_the_follow_up_detail_fits_a_narrow_pane(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """The why/source/what-satisfies texts wrap to the pane and the action buttons wrap onto more
+    lines: nothing is cut off or hidden behind a sideways scroll bar."""
+    ref = ref_with(state, "ACTIVITY-EXPIRED")
+    view.show_case(ref, "oppfolging")
+    view.resize(900, 900)
+    tab = view.followup
+    tab.splitter.setSizes([430, 330])
+    qtbot.wait(50)
+    detail = tab.detail
+    viewport = detail.parentWidget()
+    assert detail.width() <= viewport.width()
+    assert len(detail.buttons) >= 3
+    for button in detail.buttons.values():
+        right = button.mapTo(detail, button.rect().topRight()).x()
+        assert button.isVisible() and right <= detail.width(), button.text()
+    rows = {button.mapTo(detail, button.rect().topLeft()).y() for button in detail.buttons.values()}
+    assert len(rows) > 1  # wrapped onto more than one line

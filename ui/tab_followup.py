@@ -35,6 +35,7 @@ from navoppfolging import domain as d
 from navoppfolging.rules import STATUS_LABELS, DueItem, FlagItem, latest_letter_year
 from . import messages, theme
 from .exception_dialog import ExceptionDialog
+from .flow_layout import FlowLayout
 from .qdates import from_qdate, to_qdate
 from .state import AppState
 from .tab_common import (
@@ -230,7 +231,9 @@ class DueItemDetail(QFrame):
         self.exceptions_heading = _section("Registrerte unntak for denne fristen")
         self.exceptions = _text()
         self.exceptions.setAccessibleName("Registrerte unntak for denne fristen")
-        self.buttons_row = QHBoxLayout()
+        # The actions wrap onto more lines in a narrow pane rather than widen it (the texts above
+        # are wrapped to the pane's width, never scrolled sideways).
+        self.buttons_row = FlowLayout(spacing=8)
         self.buttons: dict[str, QPushButton] = {}
         self.empty = _text("Velg en frist i listen for å se hvorfor den gjelder og hva som oppfyller den.", subtle=True)
 
@@ -296,7 +299,6 @@ class DueItemDetail(QFrame):
             button.clicked.connect(lambda _c=False, a=action: self.action_requested.emit(a, self.item))
             self.buttons[action] = button
             self.buttons_row.addWidget(button)
-        self.buttons_row.addStretch(1)
 
 
 class FollowUpTab(QWidget):
@@ -327,6 +329,7 @@ class FollowUpTab(QWidget):
         self.detail.action_requested.connect(self._on_action)
         detail_scroll = QScrollArea()
         detail_scroll.setWidgetResizable(True)
+        detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
         detail_scroll.setWidget(self.detail)
 
