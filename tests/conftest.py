@@ -67,9 +67,21 @@ def demo_db(db, demo_portfolio):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def themed_app(qapp):  # type: ignore[no-untyped-def]
-    """The application with NAV's theme (palette, font, stylesheet, icon), as the window runs;
-    put back afterwards so other tests see stock Qt."""
+def bokmal_qt(qapp):  # type: ignore[no-untyped-def]
+    """Qt's own standard strings («Avbryt», «Vis detaljer …», context menus, file dialog) in
+    bokmål, as ``create_application`` installs them; taken off afterwards so other tests see
+    stock Qt."""
+    from navoppfolging.ui.app import install_qt_translation, remove_qt_translation
+
+    assert install_qt_translation(qapp) is not None
+    yield qapp
+    remove_qt_translation(qapp)
+
+
+@pytest.fixture
+def themed_app(qapp, bokmal_qt):  # type: ignore[no-untyped-def]
+    """The application with NAV's theme (palette, font, stylesheet, icon) and Qt's strings in
+    bokmål, as the window runs; put back afterwards so other tests see stock Qt."""
     from navoppfolging.ui import theme
 
     style, palette, font, sheet = (qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet())

@@ -1,6 +1,6 @@
-"""The PyInstaller bundle builds from build.spec, carries migrations, resources, fonts and the
-keyring backends, and its headless self-test migrates a fresh database, evaluates the demo
-portfolio and writes a plan PDF (exit 0)."""
+"""The PyInstaller bundle builds from build.spec, carries migrations, resources, fonts, Qt's
+bokmål translation and the keyring backends, and its headless self-test migrates a fresh
+database, evaluates the demo portfolio and writes a plan PDF (exit 0)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def test_bundle_builds_and_passes_its_self_test(tmp_path: Path) -> None:
     internal = bundle / "_internal"
     for required in ("navoppfolging/migrations/versions/0001_initial_schema.py", "navoppfolging/migrations/env.py",
                      "navoppfolging/resources/rulesets/mdb-2024.json", "navoppfolging/resources/fonts/DejaVuSans.ttf",
-                     "navoppfolging/resources/icons/navoppfolging.svg"):
+                     "navoppfolging/resources/icons/navoppfolging.svg",
+                     "navoppfolging/resources/translations/qtbase_nb.qm"):
         assert (internal / required).exists(), required
     result = subprocess.run([str(bundle / "navoppfolging"), "--self-test"], capture_output=True, text=True,
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, cwd=tmp_path, timeout=120)

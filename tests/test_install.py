@@ -29,7 +29,8 @@ def test_wheel_maps_ui_migrations_resources_under_the_package(wheel: Path) -> No
     assert tops <= {"navoppfolging", f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info"}, tops
     for required in ("navoppfolging/migrations/env.py", "navoppfolging/migrations/script.py.mako",
                      "navoppfolging/migrations/versions/0001_initial_schema.py", "navoppfolging/ui/app.py",
-                     "navoppfolging/resources/rulesets/mdb-2024.json"):
+                     "navoppfolging/resources/rulesets/mdb-2024.json",
+                     "navoppfolging/resources/translations/qtbase_nb.qm"):
         assert required in names, required
 
 

@@ -10,6 +10,7 @@ database that needs migrating take the classic path: ``Database.open`` first.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -21,10 +22,10 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar
 import navoppfolging.quickread  # noqa: F401, I001
 import navoppfolging.rules  # noqa: F401
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from navoppfolging import APP_NAME, __version__
+from navoppfolging import APP_NAME, __version__, resources_path
 from navoppfolging.domain import Role
 from navoppfolging.errors import NavOppfolgingError
 from navoppfolging.quickread import PendingQuickOpen, QuickOpen
@@ -68,6 +69,50 @@ def _cheap_pyside_module_scan() -> None:
 _cheap_pyside_module_scan()
 
 
+# Bokmål for Qt's own standard strings: standard buttons («Avbryt», «Lukk»), «Vis detaljer …» in
+# message boxes, the text fields' context menus, the file and print dialogs, key names in
+# shortcuts. Qt ships no bokmål (only nynorsk, Danish, Swedish …), so we carry our own:
+# resources/translations/qtbase_nb.ts is the source, qtbase_nb.qm its compiled form (README.md
+# there; tests/test_ui_translation.py fails if they drift apart). Here rather than in a module of
+# its own: loading and installing costs ≈ 0.2 ms of the start-up, a module import would add ≈ 0.3.
+QT_TRANSLATION = "qtbase_nb.qm"
+# The translator is a child of the application under this name, so a second call finds it. (No
+# ``Qt.FindChildOption`` in the look-up: naming ``Qt`` makes PySide6 build the whole namespace,
+# ≈ 17 ms, before the first paint; the application has only a handful of children then.)
+_QT_TRANSLATOR_NAME = "navoppfolging-qtbase-nb"
+
+
+def qt_translation_file() -> str:
+    return str(resources_path() / "translations" / QT_TRANSLATION)
+
+
+def install_qt_translation(app: QCoreApplication) -> QTranslator | None:
+    """Install the bokmål translation of Qt's standard strings on ``app`` (once; a second call
+    returns the installed translator). None if the file cannot be read: Qt's English texts are
+    shown then, which is logged, not fatal."""
+    installed = app.findChild(QTranslator, _QT_TRANSLATOR_NAME)
+    if installed is not None:
+        return installed
+    translator = QTranslator(app)
+    translator.setObjectName(_QT_TRANSLATOR_NAME)
+    path = qt_translation_file()
+    if not translator.load(path):
+        logging.getLogger(__name__).warning(
+            "Kunne ikke lese Qts bokmålsoversettelse (%s); Qts standardtekster vises på engelsk", path)
+        translator.setParent(None)
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+def remove_qt_translation(app: QCoreApplication) -> None:
+    """Take the translation off again (tests that must leave stock Qt behind)."""
+    installed = app.findChild(QTranslator, _QT_TRANSLATOR_NAME)
+    if installed is not None:
+        app.removeTranslator(installed)
+        installed.setParent(None)  # no longer found; Python deletes it with the last reference
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     style_set = False
@@ -82,6 +127,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QApplication.setApplicationDisplayName("NAV oppfølging")
     QLocale.setDefault(QLocale(QLocale.Language.NorwegianBokmal, QLocale.Country.Norway))
+    # Before any widget is built: widgets read Qt's standard texts when they are created.
+    install_qt_translation(app)
     from .theme import apply_theme
 
     apply_theme(app, set_style=not style_set)
