@@ -263,3 +263,26 @@ def test_new_application_gets_fusion_and_the_theme(override: str) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["fusion", "True", theme.SURFACE_SUBTLE]
+
+
+def test_date_picker_calendar_shows_whole_day_names_and_dates(themed_app, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    """The month grid of the date pickers is a QTableView: the tables' cell padding must not
+    reach it, or Qt's size (made for unpadded cells) cuts «man.» to «…» and «30» in half."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QCalendarWidget, QTableView
+
+    calendar = QCalendarWidget()
+    calendar.setSelectedDate(QDate(2024, 6, 3))
+    qtbot.addWidget(calendar)
+    calendar.resize(calendar.sizeHint())
+    calendar.show()
+    qtbot.waitExposed(calendar)
+    assert calendar.width() >= 300 and calendar.height() >= 220
+    view = calendar.findChild(QTableView)
+    model = view.model()
+    metrics = view.fontMetrics()
+    for column in range(model.columnCount()):
+        for row in range(model.rowCount()):
+            text = str(model.index(row, column).data() or "")
+            rect = view.visualRect(model.index(row, column))
+            assert metrics.horizontalAdvance(text) <= rect.width(), (row, column, text, rect.width())

@@ -493,6 +493,14 @@ QTableView, QTreeView, QListView {{
 }}
 QTableView:focus, QTreeView:focus, QListView:focus {{ border: 1px solid {BORDER_FOCUS}; }}
 QTableView::item, QTreeView::item {{ padding: 4px 6px; }}
+/* The date pickers' month grid is a QTableView too, sized by Qt for unpadded cells: padding
+   there cut the day names to «…» and two-digit days in half. */
+QCalendarWidget {{ min-width: 300px; min-height: 220px; }}
+QCalendarWidget QTableView {{ border: none; border-radius: 0px; }}
+QCalendarWidget QWidget#qt_calendar_navigationbar {{ background: {SURFACE_ACTION}; }}
+QCalendarWidget QToolButton {{ color: {TEXT_ON_ACTION}; background: transparent; font-weight: 600; }}
+QCalendarWidget QToolButton:hover {{ background: {SURFACE_ACTION_HOVER}; }}
+QCalendarWidget QTableView::item {{ padding: 0px; }}
 QHeaderView {{ background: {SURFACE_SUBTLE}; }}
 QHeaderView::section {{
     color: {TEXT_DEFAULT}; background: {SURFACE_SUBTLE}; font-weight: 600;
