@@ -159,6 +159,13 @@ class Workload:
     rules: tuple[str, ...]  # rule IDs in column order (those of the ruleset in force)
     # True while only the SQL counts are in: overdue/due-soon (per rule) are not computed yet.
     rule_counts_pending: bool = False
+    # (rule ID, the ruleset's Norwegian title) of every rule in force: what the readable views
+    # show instead of the ID. Not part of ``to_json`` (the contract keeps the IDs).
+    rule_titles: tuple[tuple[str, str], ...] = ()
+
+    def rule_title(self, rule_id: str) -> str:
+        """The ruleset's title of ``rule_id`` (the ID itself for a rule the ruleset lacks)."""
+        return dict(self.rule_titles).get(rule_id, rule_id)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -297,6 +304,7 @@ def _assemble(
         team_breach=team_breach,
         office_deadlines=office_deadlines(as_of, registry=registry),
         rules=rules,
+        rule_titles=tuple((r.id, r.title) for r in ruleset.rules),
     )
 
 

@@ -87,7 +87,7 @@ def test_as_of_change_reloads_and_deadlines_shown(qtbot) -> None:  # type: ignor
 
     dialog = WorkloadDialog(load, as_of=TODAY)
     qtbot.addWidget(dialog)
-    assert "QUALITY-REVIEW-YOUTH" in dialog.summary.text() and "150 dager igjen" in dialog.summary.text()
+    assert "Saksgjennomgang i kvalitetssystemet: unge under 30 år — frist 31.10.2024, 150 dager igjen" in dialog.summary.text()
     dialog.date_edit.setDate(dialog.date_edit.date().addDays(1))
     assert asked == [TODAY, TODAY + dt.timedelta(days=1)]
     assert "149 dager igjen" in dialog.summary.text()
@@ -141,3 +141,26 @@ def test_counts_first_then_per_rule_counts_from_the_background(qtbot) -> None:  
     with qtbot.waitSignal(dialog.completed, timeout=5000) as blocker:
         pass
     assert blocker.args[0] is full and dialog.model.workload is full
+
+
+def test_rules_by_title_and_decimal_comma(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The summary and the tooltips name rules by the ruleset's Norwegian title (not «CONTACT-30D»)
+    and write the team average as «37,5 av 50»."""
+    from navoppfolging.rules import ruleset_for
+    from navoppfolging.ui.workload_view import DUE_SOON_COLUMN, OVERDUE_COLUMN
+
+    workload = _over_cap_workload(TODAY)
+    assert workload.team_average == 37.5
+    dialog = WorkloadDialog(lambda d: workload, as_of=TODAY)
+    qtbot.addWidget(dialog)
+    summary = dialog.summary.text()
+    assert "Snitt UG-saker per veileder (med minst én): 37,5 av 50" in summary and "37.5" not in summary
+    ids = [r.id for r in ruleset_for(TODAY).rules]
+    assert not any(i in summary for i in ids)
+    model = dialog.model
+    team = model.rowCount() - 1
+    assert model.index(team, UG_COLUMN).data(Qt.ItemDataRole.ToolTipRole).startswith("Snitt per veileder: 37,5 av 50")
+    tips = [model.index(r, c).data(Qt.ItemDataRole.ToolTipRole) or ""
+            for r in range(model.rowCount()) for c in (OVERDUE_COLUMN, DUE_SOON_COLUMN)]
+    assert "Kontakt siste 30 dager" in "\n".join(tips)
+    assert not any(i in tip for tip in tips for i in ids)

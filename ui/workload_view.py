@@ -48,7 +48,15 @@ from PySide6.QtWidgets import (
 )
 
 from navoppfolging.workload import CONTACT_DEFINITION, WORK_ORIENTED_DEFINITION, AdvisorWorkload, Workload
-from navoppfolging.workload_export import TEAM_LABEL, headers, row_values, summary_lines, write_pdf, write_xlsx
+from navoppfolging.workload_export import (
+    TEAM_LABEL,
+    fmt_decimal,
+    headers,
+    row_values,
+    summary_lines,
+    write_pdf,
+    write_xlsx,
+)
 
 log = logging.getLogger(__name__)
 
@@ -135,16 +143,20 @@ class WorkloadTableModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ForegroundRole and col in (UG_COLUMN, BREACH_COLUMN) and row.breach:
             return QColor(DANGER_TEXT)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole and self._workload is not None:
+            workload = self._workload
+            # Per rule by the ruleset's title; the ID only where a colleague may need to look it up.
             if col == OVERDUE_COLUMN and row.overdue_by_rule:
-                return "\n".join(f"{rule}: {n}" for rule, n in row.overdue_by_rule)
+                return "\n".join(f"{workload.rule_title(rule)}: {n}" for rule, n in row.overdue_by_rule)
             if col == DUE_SOON_COLUMN and row.due_soon_by_rule:
-                return "\n".join(f"{rule}: {n}" for rule, n in row.due_soon_by_rule)
-            if col == UG_COLUMN and self._workload is not None and self._workload.cap is not None:
+                return "\n".join(f"{workload.rule_title(rule)}: {n}" for rule, n in row.due_soon_by_rule)
+            if col == UG_COLUMN and workload.cap is not None:
+                cap_title = workload.rule_title("PORTFOLIO-CAP-50")
                 if total:
-                    avg = self._workload.team_average
-                    return f"Snitt per veileder: {avg:.1f} av {self._workload.cap}" if avg is not None else None
-                return f"{row.ug_cases} av {self._workload.cap} (PORTFOLIO-CAP-50)"
+                    avg = workload.team_average
+                    return (f"Snitt per veileder: {fmt_decimal(avg)} av {workload.cap}\n{cap_title} (PORTFOLIO-CAP-50)"
+                            if avg is not None else None)
+                return f"{row.ug_cases} av {workload.cap}\n{cap_title} (PORTFOLIO-CAP-50)"
         return None
 
 
