@@ -156,7 +156,7 @@ class Workload:
     team_average: float | None  # over advisors with at least one UG case
     team_breach: bool
     office_deadlines: tuple[OfficeDeadline, ...]
-    rules: tuple[str, ...]  # rule IDs in column order (those of the ruleset in force)
+    rules: tuple[str, ...]  # IDs of the ruleset's item rules (case, activity, contact), in its order
     # True while only the SQL counts are in: overdue/due-soon (per rule) are not computed yet.
     rule_counts_pending: bool = False
     # (rule ID, the ruleset's Norwegian title) of every rule in force: what the readable views
@@ -255,7 +255,9 @@ def _assemble(
     ruleset = ruleset_for(as_of, registry)
     cap_rule = ruleset.rule("PORTFOLIO-CAP-50")
     cap = cap_rule.cap if cap_rule is not None else None
-    rules = tuple(r.id for r in ruleset.rules if r.kind.value == "case")
+    # Every rule that gives items (per case, per activity, per contact): ACTIVITY-EXPIRED and
+    # INTERPRETER-BOOK are counted in «forfalt»/«snart» too, so the per-rule rows must list them.
+    rules = tuple(r.id for r in ruleset.rules if r.kind.value in _EVALUATED_KINDS)
     order = {r: i for i, r in enumerate(rules)}
 
     def by_rule(c: Counter[str]) -> tuple[tuple[str, int], ...]:
