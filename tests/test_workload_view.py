@@ -164,3 +164,62 @@ def test_rules_by_title_and_decimal_comma(qtbot) -> None:  # type: ignore[no-unt
             for r in range(model.rowCount()) for c in (OVERDUE_COLUMN, DUE_SOON_COLUMN)]
     assert "Kontakt siste 30 dager" in "\n".join(tips)
     assert not any(i in tip for tip in tips for i in ids)
+
+
+def test_an_advisor_is_told_in_bokmal_and_nothing_can_be_exported(qtbot, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+    """Team mode as an advisor: the database refuses (the core raises AccessDeniedError with
+    TEAM_LEAD_ONLY, tested against PostgreSQL in test_workload_sql). The view shows that message,
+    no SQL or English server text, an empty table, and the exports are off; the log has the
+    error's type only. A later date that loads gives figures and exports back."""
+    import logging
+
+    from navoppfolging.errors import AccessDeniedError
+    from navoppfolging.workload import TEAM_LEAD_ONLY
+
+    server_text = ("(psycopg.errors.InsufficientPrivilege) permission denied for function "
+                   "navoppfolging_workload_counts [SQL: SELECT * FROM navoppfolging_workload_counts(...)]")
+    full = compute_workload(team_portfolio(TODAY), TODAY, advisors=[A, B])
+
+    def refuse(as_of: dt.date) -> Workload:
+        if as_of == TODAY:
+            try:
+                raise RuntimeError(server_text)
+            except RuntimeError as exc:
+                raise AccessDeniedError(TEAM_LEAD_ONLY) from exc
+        return full
+
+    caplog.set_level(logging.WARNING, logger="navoppfolging.ui.workload_view")
+    dialog = WorkloadDialog(refuse, as_of=TODAY, load_counts=refuse)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.summary.text() == TEAM_LEAD_ONLY
+    assert dialog.summary.text().startswith("Teamoversikten er bare for teamledere")
+    assert "permission" not in dialog.summary.text() and "SQL" not in dialog.summary.text()
+    assert dialog.model.rowCount() == 0 and dialog.model.workload is None
+    assert not dialog.excel_button.isEnabled() and not dialog.pdf_button.isEnabled()
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "AccessDeniedError" in logged and "permission" not in logged and "teamledere" not in logged
+
+    dialog.date_edit.setDate(dialog.date_edit.date().addDays(1))
+    assert dialog.model.workload is full and dialog.excel_button.isEnabled() and dialog.pdf_button.isEnabled()
+    dialog.date_edit.setDate(dialog.date_edit.date().addDays(-1))  # refused again: the old figures go
+    assert dialog.model.rowCount() == 0 and not dialog.excel_button.isEnabled()
+
+
+def test_an_unexpected_failure_shows_no_raw_exception_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Any other failure (here in the background step) gives a plain bokmål message, never the
+    exception's own text, and the half-loaded figures are not left for export."""
+    full = compute_workload(team_portfolio(TODAY), TODAY, advisors=[A, B])
+    pending = dataclasses.replace(full, rule_counts_pending=True)
+
+    def broken(as_of: dt.date) -> Workload:
+        raise RuntimeError("(psycopg.OperationalError) server closed the connection [SQL: SELECT …]")
+
+    dialog = WorkloadDialog(broken, as_of=TODAY, load_counts=lambda d: pending)
+    qtbot.addWidget(dialog)
+    assert dialog.model.workload is pending and not dialog.excel_button.isEnabled()  # still counting
+    qtbot.waitUntil(lambda: dialog.model.workload is None, timeout=5000)
+    text = dialog.summary.text()
+    assert text.startswith("Kunne ikke hente tallene for teamet.")
+    assert "psycopg" not in text and "SQL" not in text and "server closed" not in text
+    assert not dialog.excel_button.isEnabled() and not dialog.pdf_button.isEnabled()

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from navoppfolging.errors import NavOppfolgingError
 from navoppfolging.workload import CONTACT_DEFINITION, WORK_ORIENTED_DEFINITION, AdvisorWorkload, Workload
 from navoppfolging.workload_export import (
     TEAM_LABEL,
@@ -82,6 +83,13 @@ class WorkloadTableModel(QAbstractTableModel):
         self._rows: list[AdvisorWorkload] = []
         self._values: list[list[object]] = []
         self._headers: list[str] = []
+
+    def clear(self) -> None:
+        """No figures (the load failed): an empty table, not the last date's numbers."""
+        self.beginResetModel()
+        self._workload = None
+        self._rows, self._values, self._headers = [], [], []
+        self.endResetModel()
 
     def set_workload(self, workload: Workload) -> None:
         self.beginResetModel()
@@ -263,6 +271,7 @@ class WorkloadDialog(QDialog):
         buttons.addButton(self.excel_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        self._set_exports_enabled(False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -295,17 +304,37 @@ class WorkloadDialog(QDialog):
                 if generation == self._generation:  # the date may have changed meanwhile
                     self._show(full)
 
+            def failed(exc: Exception) -> None:
+                if generation == self._generation:
+                    self._failed(exc)
+
             run_in_background(self, lambda: self._load(as_of), label="Beregner frister per regel …",
-                              on_done=done, on_failed=self._failed)
+                              on_done=done, on_failed=failed)
 
     def _failed(self, exc: Exception) -> None:
+        # The type only: a driver's message can carry SQL and names from the database.
         log.warning("teamoversikt kunne ikke lastes: %s", type(exc).__name__)
-        self.summary.setText(f"Kunne ikke hente tallene: {exc}")
+        if isinstance(exc, NavOppfolgingError):
+            text = str(exc)  # written for the user in bokmål (AccessDeniedError for an advisor …)
+        else:
+            text = ("Kunne ikke hente tallene for teamet. Prøv igjen om litt; skjer det igjen, "
+                    "kontakt den som drifter teamdatabasen.")
+        self.model.clear()
+        self.summary.setText(text)
+        self._set_exports_enabled(False)
+
+    def _set_exports_enabled(self, enabled: bool) -> None:
+        tip = "" if enabled else "Eksport er mulig når tallene er hentet og beregnet."
+        for button in (self.excel_button, self.pdf_button):
+            button.setEnabled(enabled)
+            button.setToolTip(tip)
 
     def _show(self, workload: Workload) -> None:
         self.model.set_workload(workload)
         self.summary.setText("\n".join(summary_lines(workload)))
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        # An export holds the whole figures: not while the per-rule counts are still coming.
+        self._set_exports_enabled(not workload.rule_counts_pending)
         if not workload.rule_counts_pending:
             self.completed.emit(workload)
 
