@@ -460,6 +460,21 @@ def test_activity_expired_per_activity_with_transitions() -> None:
     assert statuses(single, "ACTIVITY-EXPIRED", end) == EXPECTED_TRANSITIONS
 
 
+def test_practice_is_said_once_in_the_source() -> None:
+    """ACTIVITY-EXPIRED's citation says «ikke regel i brevet» itself, so nothing is added to it;
+    a non-letter rule citing a letter (a flag such as KVP in 2023) gets the note; a letter's rule never."""
+    from navoppfolging.rules import Citation, practice_note
+
+    end = D(2024, 4, 30)
+    item = items(case(activities=(activity("a1", Cat.JOBBSOKING, St.GJENNOMFORES, end=end),)),
+                 D(2024, 5, 1), "ACTIVITY-EXPIRED")[0]
+    text = f"{item.source}{practice_note(item.source, item.letter_rule)}"
+    assert text.count("ikke regel i brevet") == 1 and text.lower().count("praksis") == 1
+    letter = Citation("MDB-2023", "§2.3.5", "…")
+    assert practice_note(letter, False) == " (praksis, ikke regel i brevet)"
+    assert practice_note(letter, True) == ""
+
+
 # --- INTERPRETER-BOOK (local setting) -------------------------------------------------------
 
 def test_interpreter_book_per_planned_contact() -> None:

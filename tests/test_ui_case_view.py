@@ -587,6 +587,10 @@ def test_caveats_and_source_are_shown_with_the_item(view: CaseView, state: AppSt
     assert view.followup.select_rule(practice.rule)
     detail = view.followup.detail
     assert detail.letter_tag.isVisibleTo(detail) and not detail.local_tag.isVisibleTo(detail)
+    # The source says it is practice once, not «Praksis (ikke regel i brevet) … (praksis, ikke brevets krav)».
+    source = detail.quote.text()
+    assert source.count("ikke regel i brevet") == 1 and source.lower().count("praksis") == 1
+    assert "brevets krav" not in source
     local = next(i for i in state.evaluation().items if i.local_setting)
     view.show_case(local.case, "oppfolging")
     assert view.followup.select_rule(local.rule)
