@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from navoppfolging.domain import INNSATSGRUPPE_SHORT, Innsatsgruppe
+from navoppfolging.domain import INNSATSGRUPPE_LABELS, Innsatsgruppe
 from navoppfolging.rules import STATUS_LABELS
 from navoppfolging.rules.facts import fmt
 from navoppfolging.workload import (
     CONTACT_DEFINITION,
+    SPLIT_GROUPS,
     WORK_ORIENTED_DEFINITION,
     AdvisorWorkload,
     Share,
@@ -23,10 +24,12 @@ from navoppfolging.workload import (
 )
 
 TEAM_LABEL = "Teamet"
+# Innsatsgrupper by NAV's current names (domain.INNSATSGRUPPE_LABELS), as the case view shows them.
 GROUP_COLUMNS: tuple[tuple[str | None, str], ...] = (
-    *((g.value, INNSATSGRUPPE_SHORT[g]) for g in Innsatsgruppe),
+    *((g.value, INNSATSGRUPPE_LABELS[g]) for g in Innsatsgruppe),
     (None, "Uten vurdering"),
 )
+_SIT, _SPES = (INNSATSGRUPPE_LABELS[g] for g in SPLIT_GROUPS)
 
 
 def headers(workload: Workload) -> list[str]:
@@ -34,8 +37,8 @@ def headers(workload: Workload) -> list[str]:
     return [
         "Veileder", "Åpne saker", f"UG-saker (tak {cap})", "Over taket", "Forfalt", "Snart",
         *(label for _, label in GROUP_COLUMNS),
-        "Kontakt 30 d: situasjonsbestemt", "Kontakt 30 d: spesielt tilpasset",
-        "Arbeidsrettet: situasjonsbestemt", "Arbeidsrettet: spesielt tilpasset",
+        f"Kontakt 30 d: {_SIT}", f"Kontakt 30 d: {_SPES}",
+        f"Arbeidsrettet: {_SIT}", f"Arbeidsrettet: {_SPES}",
     ]
 
 

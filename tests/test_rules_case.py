@@ -128,6 +128,8 @@ def test_standard_reassess_transitions() -> None:
     due = REG + days(56)
     assert statuses(c, "UG-STANDARD-REASSESS-8W", due) == EXPECTED_TRANSITIONS
     assert one(c, due, "UG-STANDARD-REASSESS-8W").source.section == "§2.1.1"
+    # The innsatsgruppe by NAV's current name, as the case view shows it.
+    assert "innsatsgruppe «Gode muligheter»" in one(c, due, "UG-STANDARD-REASSESS-8W").explanation
 
 
 @pytest.mark.parametrize("category", [Cat.ARBEID, Cat.UTDANNING, Cat.TILTAK, Cat.EGEN_AKTIVITET])
@@ -427,6 +429,7 @@ def test_plan_missing_due_on_latest_assessment() -> None:
     assert one(c, assessed, "PLAN-MISSING").status is Status.DUE_SOON
     assert one(c, assessed + days(1), "PLAN-MISSING").status is Status.OVERDUE
     assert one(c, assessed + days(1), "PLAN-MISSING").source.letter == "nav-kontor-anbefalinger"
+    assert one(c, assessed, "PLAN-MISSING").explanation.startswith("Vurdert 01.02.2024 («Liten mulighet til å jobbe»):")
 
 
 def test_plan_missing_satisfaction_and_non_application() -> None:

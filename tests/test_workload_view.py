@@ -223,3 +223,22 @@ def test_an_unexpected_failure_shows_no_raw_exception_text(qtbot) -> None:  # ty
     assert text.startswith("Kunne ikke hente tallene for teamet.")
     assert "psycopg" not in text and "SQL" not in text and "server closed" not in text
     assert not dialog.excel_button.isEnabled() and not dialog.pdf_button.isEnabled()
+
+
+def test_innsatsgrupper_by_the_labels_the_case_view_uses() -> None:
+    """Teamoversikt's innsatsgruppe and steering-figure columns use domain.INNSATSGRUPPE_LABELS
+    («Gode muligheter», «Trenger veiledning» …), like the portfolio and the case view; none of
+    the old short names («Standard», «Situasjonsbestemt» …) is shown."""
+    from navoppfolging import domain as d
+
+    model = WorkloadTableModel()
+    model.set_workload(_over_cap_workload(TODAY))
+    shown = [model.headerData(c, Qt.Orientation.Horizontal).replace("\n", " ") for c in range(model.columnCount())]
+    labels = [d.INNSATSGRUPPE_LABELS[g] for g in d.Innsatsgruppe]
+    first = shown.index(labels[0])
+    assert shown[first:first + len(labels) + 1] == [*labels, "Uten vurdering"]
+    sit = d.INNSATSGRUPPE_LABELS[d.Innsatsgruppe.SITUASJONSBESTEMT_INNSATS]
+    spes = d.INNSATSGRUPPE_LABELS[d.Innsatsgruppe.SPESIELT_TILPASSET_INNSATS]
+    assert shown[-4:] == [f"Kontakt 30 d: {sit}", f"Kontakt 30 d: {spes}", f"Arbeidsrettet: {sit}", f"Arbeidsrettet: {spes}"]
+    for old in d.INNSATSGRUPPE_SHORT.values():
+        assert not any(old in h for h in shown), old

@@ -114,7 +114,8 @@ class WorkloadTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
             if role == Qt.ItemDataRole.DisplayRole:
-                return self._headers[section].replace(": ", ":\n")
+                # Two lines for the long names («Trenger veiledning,\nnedsatt arbeidsevne»).
+                return self._headers[section].replace(": ", ":\n").replace(", ", ",\n")
             if role == Qt.ItemDataRole.ToolTipRole:
                 if "Kontakt" in self._headers[section]:
                     return CONTACT_DEFINITION
