@@ -93,6 +93,13 @@ def test_as_of_change_reloads_and_deadlines_shown(qtbot) -> None:  # type: ignor
     assert "149 dager igjen" in dialog.summary.text()
 
 
+def test_buttons_speak_bokmal(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = WorkloadDialog(_over_cap_workload, as_of=TODAY)
+    qtbot.addWidget(dialog)
+    texts = {b.text() for b in dialog.findChildren(QDialogButtonBox)[0].buttons()}
+    assert texts == {"Lukk", "Eksporter til Excel…", "Eksporter til PDF…"}
+
+
 def test_export_buttons_write_files(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     dialog = WorkloadDialog(_over_cap_workload, as_of=TODAY)
     qtbot.addWidget(dialog)
