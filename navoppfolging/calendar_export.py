@@ -56,7 +56,7 @@ def build_calendar(
     from icalendar import Calendar, Event
 
     from navoppfolging.dates import fmt
-    from navoppfolging.rules import STATUS_LABELS, evaluate
+    from navoppfolging.rules import STATUS_LABELS, evaluate, practice_note
 
     cases = tuple(cases)
     by_ref = {c.ref: c for c in cases}
@@ -85,8 +85,8 @@ def build_calendar(
         lines = [
             item.explanation,
             f"Oppfylt når: {item.satisfied_by}" if item.satisfied_by else "",
-            f"Kilde: {item.source}",
-            f"Regel: {item.rule}" + ("" if item.letter_rule else " (praksis, ikke regel i brevet)"),
+            f"Kilde: {item.source}{practice_note(item.source, item.letter_rule)}",
+            f"Regel: {item.rule}",
             f"Status per {fmt(as_of)}: {STATUS_LABELS[item.status]}",
         ]
         note = deadline_note(item.due)

@@ -43,3 +43,8 @@ class UsageError(NavOppfolgingError):
 
 class DatabaseError(NavOppfolgingError):
     """The database cannot be opened or used (wrong key, locked, newer schema …)."""
+
+
+class AccessDeniedError(NavOppfolgingError):
+    """The team database refused the user's role (PostgreSQL «insufficient privilege», SQLSTATE
+    42501): the message says in bokmål what the role may not do, never the SQL."""

@@ -499,7 +499,11 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
         lines: list[Any] = [Paragraph(_x(RESPONSIBLE_LABELS[party]), st.party)]
         for activity in items:
             text = _x(activity.title)
-            if activity.end:
+            if activity.end and activity.end < as_of:
+                # Not upcoming: the date has passed and the activity is still open. Said in words
+                # (the plan is often printed in black and white), bold so it is not missed.
+                text += f' <font name="{_FONT_BOLD}" color="{_NAV_RED}">– fristen {fmt(activity.end)} er passert</font>'
+            elif activity.end:
                 text += f' <font color="{_SUBTLE}">– innen {fmt(activity.end)}</font>'
             lines.append(Paragraph(text, st.bullet, bulletText="•"))
         lines.append(Spacer(1, 6))

@@ -531,13 +531,22 @@ class AuditService:
         self.db = db
 
     def history(self, ref: str) -> tuple[AuditEntry, ...]:
+        """The case's audit entries, newest first. ``advisor_id`` changes (the row id of an
+        advisor, meaningless to a reader) come as the advisor's NAV-ident."""
         with self.db.session() as s:
-            rows = s.scalars(select(m.AuditRow).where(m.AuditRow.case_ref == ref).order_by(m.AuditRow.id.desc()))
-            return tuple(
-                AuditEntry(at=r.at, actor=r.actor, case_ref=r.case_ref, entity=r.entity, entity_key=r.entity_key,
-                           action=r.action, changes={k: (v[0], v[1]) for k, v in json.loads(r.changes).items()})
-                for r in rows
-            )
+            rows = list(s.scalars(select(m.AuditRow).where(m.AuditRow.case_ref == ref).order_by(m.AuditRow.id.desc())))
+            entries = [(r, {k: (v[0], v[1]) for k, v in json.loads(r.changes).items()}) for r in rows]
+            idents: dict[Any, str] = {}
+            if any("advisor_id" in changes for _, changes in entries):
+                idents = {row_id: ident for row_id, ident in s.execute(select(m.AdvisorRow.id, m.AdvisorRow.ident))}
+            out: list[AuditEntry] = []
+            for r, changes in entries:
+                if "advisor_id" in changes:
+                    old, new = changes["advisor_id"]
+                    changes["advisor_id"] = (idents.get(old, old), idents.get(new, new))
+                out.append(AuditEntry(at=r.at, actor=r.actor, case_ref=r.case_ref, entity=r.entity,
+                                      entity_key=r.entity_key, action=r.action, changes=changes))
+            return tuple(out)
 
 
 def check_fnr(fnr: str) -> str | None:

@@ -103,6 +103,19 @@ def forget_password(url: URL) -> None:
         pass
 
 
+# PostgreSQL's SQLSTATE for «permission denied» (row-level security, a missing GRANT).
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def is_permission_denied(exc: BaseException) -> bool:
+    """True when the server refused the logged-in role (SQLSTATE 42501), whether ``exc`` is
+    psycopg's own error or SQLAlchemy's wrapper of it."""
+    for candidate in (exc, getattr(exc, "orig", None)):
+        if getattr(candidate, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            return True
+    return False
+
+
 def _is_auth_failure(exc: BaseException) -> bool:
     text = str(exc).lower()
     return "password authentication failed" in text or "no password supplied" in text or "28p01" in text

@@ -29,7 +29,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -42,6 +43,7 @@ from navoppfolging.domain import (
     Innsatsgruppe,
     Portfolio,
 )
+from navoppfolging.errors import AccessDeniedError
 from navoppfolging.rules import (
     LocalSettings,
     OfficeDeadline,
@@ -71,6 +73,8 @@ WORK_ORIENTED_DEFINITION = (
     "tiltak, utdanning, jobbsøking eller stilling med status «gjennomføres», startet og ikke avsluttet."
 )
 CONTACT_DEFINITION = "Dialog, møte eller samtale: gjennomført kontakt (alle kanaler) de siste 30 dagene."
+TEAM_LEAD_ONLY = ("Teamoversikten er bare for teamledere: brukeren du er logget inn med, har ikke tilgang til "
+                  "tallene for hele teamet. Skal du se dem, kan en administrator gi deg rollen teamleder.")
 
 
 def has_recent_contact(case: Case, as_of: dt.date, days: int = CONTACT_WINDOW_DAYS) -> bool:
@@ -156,9 +160,16 @@ class Workload:
     team_average: float | None  # over advisors with at least one UG case
     team_breach: bool
     office_deadlines: tuple[OfficeDeadline, ...]
-    rules: tuple[str, ...]  # rule IDs in column order (those of the ruleset in force)
+    rules: tuple[str, ...]  # IDs of the ruleset's item rules (case, activity, contact), in its order
     # True while only the SQL counts are in: overdue/due-soon (per rule) are not computed yet.
     rule_counts_pending: bool = False
+    # (rule ID, the ruleset's Norwegian title) of every rule in force: what the readable views
+    # show instead of the ID. Not part of ``to_json`` (the contract keeps the IDs).
+    rule_titles: tuple[tuple[str, str], ...] = ()
+
+    def rule_title(self, rule_id: str) -> str:
+        """The ruleset's title of ``rule_id`` (the ID itself for a rule the ruleset lacks)."""
+        return dict(self.rule_titles).get(rule_id, rule_id)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -248,7 +259,9 @@ def _assemble(
     ruleset = ruleset_for(as_of, registry)
     cap_rule = ruleset.rule("PORTFOLIO-CAP-50")
     cap = cap_rule.cap if cap_rule is not None else None
-    rules = tuple(r.id for r in ruleset.rules if r.kind.value == "case")
+    # Every rule that gives items (per case, per activity, per contact): ACTIVITY-EXPIRED and
+    # INTERPRETER-BOOK are counted in «forfalt»/«snart» too, so the per-rule rows must list them.
+    rules = tuple(r.id for r in ruleset.rules if r.kind.value in _EVALUATED_KINDS)
     order = {r: i for i, r in enumerate(rules)}
 
     def by_rule(c: Counter[str]) -> tuple[tuple[str, int], ...]:
@@ -297,6 +310,7 @@ def _assemble(
         team_breach=team_breach,
         office_deadlines=office_deadlines(as_of, registry=registry),
         rules=rules,
+        rule_titles=tuple((r.id, r.title) for r in ruleset.rules),
     )
 
 
@@ -733,6 +747,21 @@ def _team_rule_counts(conn: Any, as_of: dt.date, accs: dict[str, _Acc], *, setti
         timings.update(spent)
 
 
+@contextmanager
+def _team_lead_access() -> Iterator[None]:
+    """Turns the database's refusal (an advisor's role may not execute the workload functions)
+    into ``AccessDeniedError`` with ``TEAM_LEAD_ONLY``; the server's text (with the SQL) is
+    kept only as the cause."""
+    from navoppfolging.teamdb import is_permission_denied
+
+    try:
+        yield
+    except Exception as exc:  # SQLAlchemy's wrapper, or psycopg's own error from the raw cursor
+        if not is_permission_denied(exc):
+            raise
+        raise AccessDeniedError(TEAM_LEAD_ONLY) from exc
+
+
 def compute_team_workload(
     db: Database,
     as_of: dt.date,
@@ -759,6 +788,9 @@ def compute_team_workload(
     the SQL path, after each chunk on the engine path). ``timings`` (when given) gets the seconds of
     each phase: ``sql`` and ``assemble`` on the SQL path; ``counts``, ``fetch``, ``build``,
     ``engine`` and ``assemble`` on the engine path.
+
+    Raises ``AccessDeniedError`` (``TEAM_LEAD_ONLY``) when the logged-in role may not run the
+    functions (an advisor).
     """
     import time
 
@@ -766,7 +798,7 @@ def compute_team_workload(
     arguments = sql_rule_arguments(ruleset_for(as_of, registry), settings)
     spent: dict[str, float] = {}
     t = clock()
-    with db.engine.connect() as conn:
+    with _team_lead_access(), db.engine.connect() as conn:
         if arguments is not None:
             if progress is not None:
                 progress(0, 0)
@@ -791,8 +823,9 @@ def compute_team_workload(
 def compute_team_counts(db: Database, as_of: dt.date, *, registry: RulesetRegistry | None = None) -> Workload:
     """The part of the workload the cheapest SQL gives at once (open, UG, innsatsgrupper, steering
     figures, team average, office deadlines: 0002's function); the per-rule counts are left out
-    (``rule_counts_pending``) until ``compute_team_workload`` has counted them."""
-    with db.engine.connect() as conn:
+    (``rule_counts_pending``) until ``compute_team_workload`` has counted them. Raises
+    ``AccessDeniedError`` as ``compute_team_workload``."""
+    with _team_lead_access(), db.engine.connect() as conn:
         idents, accs = _team_counts(conn, as_of, registry)
     return dataclasses.replace(_assemble(accs, _idents(idents, accs), as_of, registry), rule_counts_pending=True)
 

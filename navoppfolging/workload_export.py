@@ -1,6 +1,8 @@
 """The workload as a table of text (command line), XLSX (openpyxl) and PDF (ReportLab).
 
-Counts only: an advisor's ident and numbers, never a case. openpyxl and ReportLab are imported
+Counts only: an advisor's ident and numbers, never a case. What a person reads names rules by
+the ruleset's Norwegian title and writes decimals with a comma (33,0); rule IDs stay in the
+spreadsheet's «Regel-ID» columns and, unchanged with the numbers, in ``Workload.to_json``. openpyxl and ReportLab are imported
 inside the functions that need them (they are slow to import and not needed at start-up).
 """
 
@@ -9,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from navoppfolging.domain import INNSATSGRUPPE_SHORT, Innsatsgruppe
+from navoppfolging.domain import INNSATSGRUPPE_LABELS, Innsatsgruppe
 from navoppfolging.rules import STATUS_LABELS
 from navoppfolging.rules.facts import fmt
 from navoppfolging.workload import (
     CONTACT_DEFINITION,
+    SPLIT_GROUPS,
     WORK_ORIENTED_DEFINITION,
     AdvisorWorkload,
     Share,
@@ -21,10 +24,12 @@ from navoppfolging.workload import (
 )
 
 TEAM_LABEL = "Teamet"
+# Innsatsgrupper by NAV's current names (domain.INNSATSGRUPPE_LABELS), as the case view shows them.
 GROUP_COLUMNS: tuple[tuple[str | None, str], ...] = (
-    *((g.value, INNSATSGRUPPE_SHORT[g]) for g in Innsatsgruppe),
+    *((g.value, INNSATSGRUPPE_LABELS[g]) for g in Innsatsgruppe),
     (None, "Uten vurdering"),
 )
+_SIT, _SPES = (INNSATSGRUPPE_LABELS[g] for g in SPLIT_GROUPS)
 
 
 def headers(workload: Workload) -> list[str]:
@@ -32,9 +37,14 @@ def headers(workload: Workload) -> list[str]:
     return [
         "Veileder", "Åpne saker", f"UG-saker (tak {cap})", "Over taket", "Forfalt", "Snart",
         *(label for _, label in GROUP_COLUMNS),
-        "Kontakt 30 d: situasjonsbestemt", "Kontakt 30 d: spesielt tilpasset",
-        "Arbeidsrettet: situasjonsbestemt", "Arbeidsrettet: spesielt tilpasset",
+        f"Kontakt 30 d: {_SIT}", f"Kontakt 30 d: {_SPES}",
+        f"Arbeidsrettet: {_SIT}", f"Arbeidsrettet: {_SPES}",
     ]
+
+
+def fmt_decimal(value: float, places: int = 1) -> str:
+    """A number as Norwegian text: decimal comma (33.0 → «33,0»)."""
+    return f"{value:.{places}f}".replace(".", ",")
 
 
 def _pct(share: Share) -> float | None:
@@ -65,30 +75,32 @@ def rows(workload: Workload) -> list[list[object]]:
             + [row_values(workload.totals, label=TEAM_LABEL, pending=pending)])
 
 
-def rule_rows(workload: Workload) -> list[list[object]]:
-    """Per advisor and rule: overdue and due-soon counts (rules with at least one item)."""
-    out: list[list[object]] = []
+def rule_rows(workload: Workload) -> list[tuple[str, str, int, int, str]]:
+    """Per advisor and rule (rules with at least one item): advisor, the rule's title, overdue
+    and due-soon counts, and the rule ID last (for the spreadsheet's «Regel-ID» column)."""
+    out: list[tuple[str, str, int, int, str]] = []
     for a in (*workload.advisors, workload.totals):
         overdue, soon = dict(a.overdue_by_rule), dict(a.due_soon_by_rule)
         for rule in workload.rules:
             if overdue.get(rule) or soon.get(rule):
-                out.append([a.advisor or TEAM_LABEL, rule, overdue.get(rule, 0), soon.get(rule, 0)])
+                out.append((a.advisor or TEAM_LABEL, workload.rule_title(rule), overdue.get(rule, 0),
+                            soon.get(rule, 0), rule))
     return out
 
 
 def summary_lines(workload: Workload) -> list[str]:
-    avg = f"{workload.team_average:.1f}" if workload.team_average is not None else "–"
+    avg = fmt_decimal(workload.team_average) if workload.team_average is not None else "–"
     lines = [f"Arbeidsmengde per {fmt(workload.as_of)} ({workload.ruleset})"]
     if workload.cap is not None:
         lines.append(f"Snitt UG-saker per veileder (med minst én): {avg} av {workload.cap}"
-                     + (" — over taket (PORTFOLIO-CAP-50)" if workload.team_breach else ""))
+                     + (" — over taket" if workload.team_breach else ""))
     else:
         lines.append(f"Snitt UG-saker per veileder: {avg} (brevet for {workload.as_of.year} har ikke noe tak)")
     if workload.rule_counts_pending:
         lines.append(PENDING_LINE)
     for d in workload.office_deadlines:
         left = (f"{d.days_left} dager igjen" if d.days_left >= 0 else f"{-d.days_left} dager over fristen")
-        lines.append(f"{d.rule}: {d.title} — frist {fmt(d.due)}, {left} ({STATUS_LABELS[d.status].lower()})")
+        lines.append(f"{d.title} — frist {fmt(d.due)}, {left} ({STATUS_LABELS[d.status].lower()})")
     return lines
 
 
@@ -118,8 +130,10 @@ def write_table(workload: Workload, out: TextIO) -> None:
     per_rule = rule_rows(workload)
     if per_rule:
         out.write("\nForfalt / snart per regel:\n")
-        for advisor, rule, overdue, soon in per_rule:
-            out.write(f"  {advisor:<10} {rule:<26} forfalt {overdue:>5}  snart {soon:>5}\n")
+        who = max(len(r[0]) for r in per_rule)
+        what = max(len(r[1]) for r in per_rule)
+        for advisor, title, overdue, soon, _rule in per_rule:
+            out.write(f"  {advisor:<{who}}  {title:<{what}}  forfalt {overdue:>5}  snart {soon:>5}\n")
     out.write(f"\n{CONTACT_DEFINITION}\n{WORK_ORIENTED_DEFINITION}\n")
 
 
@@ -150,16 +164,18 @@ def write_xlsx(workload: Workload, path: Path) -> Path:
     ws.append([WORK_ORIENTED_DEFINITION])
     ws.column_dimensions["A"].width = 14
     rules_ws = wb.create_sheet("Per regel")
-    rules_ws.append(["Veileder", "Regel", "Forfalt", "Snart"])
+    rules_ws.append(["Veileder", "Regel", "Forfalt", "Snart", "Regel-ID"])
     for cell in rules_ws[1]:
         cell.font = Font(bold=True)
-    for r in rule_rows(workload):
-        rules_ws.append(r)
-    rules_ws.column_dimensions["B"].width = 28
+    for rule_row in rule_rows(workload):
+        rules_ws.append(list(rule_row))
+    rules_ws.column_dimensions["B"].width = 60
+    rules_ws.column_dimensions["E"].width = 26
     deadlines = wb.create_sheet("Kontorfrister")
-    deadlines.append(["Regel", "Hva", "Frist", "Dager igjen"])
+    deadlines.append(["Hva", "Frist", "Dager igjen", "Regel-ID"])
     for d in workload.office_deadlines:
-        deadlines.append([d.rule, d.title, d.due, d.days_left])
+        deadlines.append([d.title, d.due, d.days_left, d.rule])
+    deadlines.column_dimensions["A"].width = 55
     path = Path(path)
     wb.save(path)
     return path
@@ -202,7 +218,8 @@ def write_pdf(workload: Workload, path: Path) -> Path:
     per_rule = rule_rows(workload)
     if per_rule:
         story.append(Paragraph("Forfalt og snart per regel", ParagraphStyle("h2", fontName=bold, fontSize=10, leading=13)))
-        rt = Table([["Veileder", "Regel", "Forfalt", "Snart"], *[[str(c) for c in r] for r in per_rule]], repeatRows=1)
+        rt = Table([["Veileder", "Regel", "Forfalt", "Snart"], *[[str(c) for c in r[:4]] for r in per_rule]],
+                   repeatRows=1)
         rt.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 7.5), ("FONT", (0, 0), (-1, 0), bold, 7.5),
                                 ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
                                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#5D6573"))]))

@@ -92,6 +92,16 @@ def test_holiday_note_in_the_description() -> None:
     assert "Fristen er 17. mai — planlegg senest 16. mai" in str(ev["DESCRIPTION"])  # type: ignore[index]
 
 
+def test_practice_rule_is_labelled_once() -> None:
+    """An expired activity (ACTIVITY-EXPIRED, practice): «ikke regel i brevet» once in the event."""
+    expired = d.Activity(d.ItemId("a1"), "Jobbsøkerkurs", d.ActivityCategory.TILTAK, d.ActivityStatus.GJENNOMFORES,
+                         start=dt.date(2024, 5, 1), end=dt.date(2024, 6, 10))
+    evs = events(build_calendar([case(activities=(expired,))], TODAY, stamp=STAMP))
+    text = str(evs["U-0007-ACTIVITY-EXPIRED-a1@navoppfolging"]["DESCRIPTION"])  # type: ignore[index]
+    assert "Kilde: Praksis" in text and "ACTIVITY-EXPIRED" in text
+    assert text.count("ikke regel i brevet") == 1 and text.lower().count("praksis") == 1
+
+
 def test_closed_cases_and_held_meetings_give_no_events() -> None:
     closed = case(closed_on=dt.date(2024, 6, 1), closed_reason="Flyttet")
     assert events(build_calendar([closed], TODAY, stamp=STAMP)) == {}

@@ -47,11 +47,60 @@ def test_rows_are_labelled_in_bokmal_and_mask_the_fnr(qtbot) -> None:  # type: i
     rows = [[proxy.index(r, c).data() for c in range(6)] for r in range(proxy.rowCount())]
     # Newest first.
     assert rows[0][0].startswith("03.06.2024 10:15")
-    assert ["03.06.2024 10:15", "Z990001", "Kontakt k3 (lagt til)", "Kanal", "", "Video"] in rows
-    assert ["03.06.2024 10:15", "Z990001", "Kontakt k3 (lagt til)", "Dato", "", "03.06.2024"] in rows
+    assert ["03.06.2024 10:15", "Z990001", "Kontakt 03.06.2024, video (lagt til)", "Kanal", "", "Video"] in rows
+    assert ["03.06.2024 10:15", "Z990001", "Kontakt 03.06.2024, video (lagt til)", "Dato", "", "03.06.2024"] in rows
     assert ["01.06.2024 09:00", "Z990002", "Sak (endret)", "Behov for tolk", "Nei", "Ja"] in rows
     fnr_row = next(r for r in rows if r[3] == "Fødselsnummer")
     assert "12345" not in fnr_row[5] and fnr_row[5].startswith("170504")
+
+
+def _activity_entries() -> list[AuditEntry]:
+    """An activity added, then moved on, then deleted; newest first as the service gives them."""
+    at = dt.datetime(2024, 6, 3, 9, 0)
+    return [
+        AuditEntry(at=at + dt.timedelta(hours=2), actor="Z990001", case_ref="U-0001", entity="activity",
+                   entity_key="a3", action="delete",
+                   changes={"ext_id": ("a3", None), "title": ("Jobbsøkerkurs", None), "status": ("GJENNOMFORES", None)}),
+        AuditEntry(at=at + dt.timedelta(hours=1), actor="Z990001", case_ref="U-0001", entity="activity",
+                   entity_key="a3", action="update", changes={"status": ("PLANLAGT", "GJENNOMFORES")}),
+        AuditEntry(at=at, actor="Z990001", case_ref="U-0001", entity="activity", entity_key="a3", action="insert",
+                   changes={"ext_id": (None, "a3"), "title": (None, "Jobbsøkerkurs"), "category": (None, "TILTAK"),
+                            "start": (None, "2024-06-10")}),
+        AuditEntry(at=at, actor="Z990001", case_ref="U-0001", entity="reminder", entity_key="h2", action="insert",
+                   changes={"ext_id": (None, "h2"), "date": (None, "2024-06-12"), "text": (None, "Ring OT")}),
+        AuditEntry(at=at, actor="Z990001", case_ref="U-0001", entity="contact", entity_key="k4", action="update",
+                   changes={"time": ("09:30:00", "10:00:00")}),
+        AuditEntry(at=at - dt.timedelta(days=1), actor="Z990001", case_ref="U-0001", entity="contact",
+                   entity_key="k4", action="insert",
+                   changes={"ext_id": (None, "k4"), "date": (None, "2024-06-12"), "channel": (None, "OPPMOTE")}),
+        AuditEntry(at=at - dt.timedelta(days=2), actor="z990003", case_ref="U-0001", entity="case",
+                   entity_key="U-0001", action="handover", changes={"advisor": ("Z990003", "Z990001")}),
+        AuditEntry(at=at - dt.timedelta(days=2), actor="Z990002", case_ref="U-0001", entity="case",
+                   entity_key="U-0001", action="update", changes={"fnr": ("17050412345", "17050412346")}),
+    ]
+
+
+def test_items_by_what_the_advisor_knows_not_by_internal_ids(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """An activity is named by its title in every row (also the status change, which does not
+    carry the title), a contact by date and channel, a reminder by its date; no «Id» field and
+    no internal id anywhere; a hand-over is «overført»; times without seconds; fnr masked."""
+    tab = HistoryTab()
+    qtbot.addWidget(tab)
+    tab.set_entries(_activity_entries())
+    rows = [[tab.proxy.index(r, c).data() for c in range(6)] for r in range(tab.proxy.rowCount())]
+    what = {r[2] for r in rows}
+    assert {"Aktivitet «Jobbsøkerkurs» (slettet)", "Aktivitet «Jobbsøkerkurs» (endret)",
+            "Aktivitet «Jobbsøkerkurs» (lagt til)", "Huskelapp 12.06.2024 (lagt til)",
+            "Kontakt 12.06.2024, oppmøte (endret)", "Sak (overført)"} <= what
+    assert [r[3:] for r in rows if r[2] == "Aktivitet «Jobbsøkerkurs» (endret)"] == [["Status", "Planlagt", "Gjennomføres"]]
+    assert ["Klokkeslett", "09:30", "10:00"] in [r[3:] for r in rows]
+    assert ["Veileder", "Z990003", "Z990001"] in [r[3:] for r in rows]
+    cells = [str(c) for r in rows for c in r]
+    assert "Id" not in cells
+    for internal in ("a3", "h2", "k4"):
+        assert not any(internal in c.split() or f" {internal} " in f" {c} " for c in cells), internal
+    fnr_row = next(r for r in rows if r[3] == "Fødselsnummer")
+    assert "12345" not in fnr_row[4] and "12346" not in fnr_row[5] and fnr_row[5].startswith("170504")
 
 
 def test_filter_and_sort_through_the_widgets(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -90,6 +139,27 @@ def test_history_of_a_real_case_after_a_change(qtbot, demo_db) -> None:  # type:
     assert "Telefon" in texts and "Ringte om praksisplass" in texts
     assert "Mitt mål" in texts and "Nytt mål" in texts
     assert "Z990001" in texts
+
+
+def test_history_of_a_real_activity_and_advisor(qtbot, demo_db) -> None:  # type: ignore[no-untyped-def]
+    """Through the services: the activity's title (not «a…»), the advisor's NAV-ident (not the
+    database's row id) and no «Id» rows."""
+    service = CaseService(demo_db)
+    case = service.list()[0]
+    activity = d.Activity(id=d.ItemId(""), title="Søknad om læreplass hos testfirma", category=d.ActivityCategory.TILTAK,
+                          status=d.ActivityStatus.PLANLAGT)
+    case = service.add_activity(case.ref, expected_version=case.version, activity=activity)
+    added = next(a for a in case.activities if a.title == "Søknad om læreplass hos testfirma")
+    service.replace_item(case.ref, expected_version=case.version,
+                         item=dataclasses.replace(added, status=d.ActivityStatus.GJENNOMFORES))
+    tab = HistoryTab()
+    qtbot.addWidget(tab)
+    tab.set_entries(AuditService(demo_db).history(case.ref))
+    rows = [[tab.proxy.index(r, c).data() for c in range(6)] for r in range(tab.proxy.rowCount())]
+    assert ["Status", "Planlagt", "Gjennomføres"] in [r[3:] for r in rows if r[2] == "Aktivitet «Søknad om læreplass hos testfirma» (endret)"]
+    assert not any(added.id in str(c).split() for r in rows for c in r)
+    assert "Id" not in {r[3] for r in rows}
+    assert [r[5] for r in rows if r[2] == "Sak (lagt til)" and r[3] == "Veileder"] == [case.advisor]
 
 
 @pytest.mark.parametrize("first_time", [True, False])

@@ -147,6 +147,27 @@ def test_responsible_party_and_who_does_what() -> None:
     assert "Oppdatere CV" not in todo
 
 
+def test_who_does_what_marks_a_passed_end_date(tmp_path: Path) -> None:
+    """An open activity whose end date is before the print date is not «innen» a date that has
+    passed: it says «fristen … er passert»; one ending on the print day or later is «innen»."""
+    as_of = dt.date(2024, 6, 3)
+    case = make_case(activities=(
+        _act("a1", "Kvalifiseringskurs", S.GJENNOMFORES, R.BRUKER, start=dt.date(2024, 4, 1), end=dt.date(2024, 5, 10)),
+        _act("a2", "Søke sommerjobb", S.PLANLAGT, R.BRUKER, end=as_of),
+        _act("a3", "Ringe arbeidsgiver", S.PLANLAGT, R.NAV, end=dt.date(2024, 6, 20)),
+    ))
+    text = pdf_text(render_plan(case, ADVISOR, as_of=as_of))
+    todo = text[text.index("Hvem gjør hva til neste gang"):text.index("Notater")]
+    assert "Kvalifiseringskurs – fristen 10.05.2024 er passert" in todo
+    assert "innen 10.05.2024" not in todo
+    assert "Søke sommerjobb – innen 03.06.2024" in todo
+    assert "Ringe arbeidsgiver – innen 20.06.2024" in todo
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(render_plan(case, ADVISOR, as_of=as_of))
+    poppler = subprocess.run([_poppler("pdftotext"), str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    assert "Kvalifiseringskurs – fristen 10.05.2024 er passert" in re.sub(r"\s+", " ", poppler)
+
+
 def test_next_meeting_is_earliest_planned_contact_from_as_of() -> None:
     """Past planned contacts and cancelled ones are skipped; date, time, channel and place shown."""
     case = make_case()

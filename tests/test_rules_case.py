@@ -130,6 +130,8 @@ def test_standard_reassess_transitions() -> None:
     due = REG + days(56)
     assert statuses(c, "UG-STANDARD-REASSESS-8W", due) == EXPECTED_TRANSITIONS
     assert one(c, due, "UG-STANDARD-REASSESS-8W").source.section == "§2.1.1"
+    # The innsatsgruppe by NAV's current name, as the case view shows it.
+    assert "innsatsgruppe «Gode muligheter»" in one(c, due, "UG-STANDARD-REASSESS-8W").explanation
 
 
 @pytest.mark.parametrize("category", [Cat.ARBEID, Cat.UTDANNING, Cat.TILTAK, Cat.EGEN_AKTIVITET])
@@ -455,6 +457,7 @@ def test_plan_missing_due_on_latest_assessment() -> None:
     assert one(c, assessed, "PLAN-MISSING").status is Status.DUE_SOON
     assert one(c, assessed + days(1), "PLAN-MISSING").status is Status.OVERDUE
     assert one(c, assessed + days(1), "PLAN-MISSING").source.letter == "nav-kontor-anbefalinger"
+    assert one(c, assessed, "PLAN-MISSING").explanation.startswith("Vurdert 01.02.2024 («Liten mulighet til å jobbe»):")
 
 
 def test_plan_missing_satisfaction_and_non_application() -> None:
@@ -499,6 +502,21 @@ def test_activity_expired_moves_with_its_end_date() -> None:
     item = one(moved, as_of, "ACTIVITY-EXPIRED")
     assert item.due == new_end and item.status is Status.UPCOMING
     assert one(moved, new_end + days(1), "ACTIVITY-EXPIRED").status is Status.OVERDUE
+
+
+def test_practice_is_said_once_in_the_source() -> None:
+    """ACTIVITY-EXPIRED's citation says «ikke regel i brevet» itself, so nothing is added to it;
+    a non-letter rule citing a letter (a flag such as KVP in 2023) gets the note; a letter's rule never."""
+    from navoppfolging.rules import Citation, practice_note
+
+    end = D(2024, 4, 30)
+    item = items(case(activities=(activity("a1", Cat.JOBBSOKING, St.GJENNOMFORES, end=end),)),
+                 D(2024, 5, 1), "ACTIVITY-EXPIRED")[0]
+    text = f"{item.source}{practice_note(item.source, item.letter_rule)}"
+    assert text.count("ikke regel i brevet") == 1 and text.lower().count("praksis") == 1
+    letter = Citation("MDB-2023", "§2.3.5", "…")
+    assert practice_note(letter, False) == " (praksis, ikke regel i brevet)"
+    assert practice_note(letter, True) == ""
 
 
 # --- INTERPRETER-BOOK (local setting) -------------------------------------------------------

@@ -317,3 +317,21 @@ def test_reduced_rule_facts_equal_the_engine_on_edge_data(pg_url: str) -> None: 
                 "OMSTILLING-6M", "PLAN-MISSING", "ACTIVITY-EXPIRED", "INTERPRETER-BOOK"} <= seen
     finally:
         admin.close()
+
+
+def test_workload_command_refuses_an_advisor_in_bokmal(team: str) -> None:
+    """`navoppfolging workload` as an advisor: the database says no, the command says why in
+    bokmål (exit 1) — no SQL, no English server text."""
+    import sys
+
+    from navoppfolging.workload import TEAM_LEAD_ONLY
+
+    done = subprocess.run([sys.executable, "-m", "navoppfolging", "--db", _as(team, "z990001"), "workload",
+                           "--as-of", TODAY.isoformat()], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"navoppfolging: {TEAM_LEAD_ONLY}"
+    for raw in ("permission denied", "SQL", "sqlalche.me", "psycopg"):
+        assert raw not in done.stderr and raw not in done.stdout
+    lead = subprocess.run([sys.executable, "-m", "navoppfolging", "--db", _as(team, "z990002"), "workload",
+                           "--as-of", TODAY.isoformat(), "--json"], capture_output=True, text=True, check=False)
+    assert lead.returncode == 0, lead.stderr

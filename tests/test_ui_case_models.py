@@ -15,6 +15,7 @@ from navoppfolging.demo import generate
 from navoppfolging.rules import evaluate
 from navoppfolging.ui.tab_activities import (
     COL_END,
+    COL_START,
     COL_STATUS,
     COL_TITLE,
     ActivitiesModel,
@@ -138,13 +139,29 @@ def test_edits_and_drops_become_change_requests(qtbot) -> None:  # type: ignore[
     plan = _activities(6)
     model.set_items(plan)
     asked: list[d.Activity] = []
+    refused: list[str] = []
     model.change_requested.connect(asked.append)
+    model.edit_rejected.connect(refused.append)
     assert model.flags(model.index(0, COL_TITLE)) & Qt.ItemFlag.ItemIsEditable
     assert model.setData(model.index(0, COL_TITLE), "Ny tittel")
-    assert asked[-1].title == "Ny tittel" and asked[-1].id == plan[0].id
-    assert not model.setData(model.index(0, COL_TITLE), "x" * 101)  # too long: refused
-    assert not model.setData(model.index(0, COL_TITLE), "   ")  # empty: refused
-    assert not model.setData(model.index(0, COL_END), "31.02.2024")  # not a date
+    assert asked[-1].title == "Ny tittel" and asked[-1].id == plan[0].id and refused == []
+    n = len(asked)
+    # Refused, each with the reason in bokmål (as the dialog says it), and no change requested.
+    assert not model.setData(model.index(0, COL_TITLE), "x" * 101)
+    assert refused[-1] == "Tittelen kan ha høyst 100 tegn (nå 101). Endringen ble ikke lagret."
+    assert not model.setData(model.index(0, COL_TITLE), "   ")
+    assert refused[-1] == "Aktiviteten må ha en tittel. Endringen ble ikke lagret."
+    assert not model.setData(model.index(0, COL_END), "31.02.2024")
+    assert refused[-1] == ("Til-datoen «31.02.2024» er ikke en dato. Skriv datoen som dd.mm.åååå. "
+                           "Endringen ble ikke lagret.")
+    assert not model.setData(model.index(0, COL_START), "1.1")
+    assert refused[-1].startswith("Fra-datoen «1.1» er ikke en dato.")
+    start = plan[0].start
+    assert start is not None
+    before = f"{start - dt.timedelta(days=1):%d.%m.%Y}"
+    assert not model.setData(model.index(0, COL_END), before)
+    assert refused[-1] == f"Til-datoen ({before}) er før fra-datoen ({start:%d.%m.%Y}). Endringen ble ikke lagret."
+    assert len(asked) == n and len(refused) == 5
     assert model.setData(model.index(0, COL_END), "")  # clears the date
     assert asked[-1].end is None
     other = next(st for st in d.ActivityStatus if st is not plan[0].status)

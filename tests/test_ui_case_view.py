@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 
 from navoppfolging import domain as d
 from navoppfolging.services import CaseService
@@ -260,6 +260,50 @@ def test_activity_edited_in_place_in_the_table(qtbot, view: CaseView, state: App
     qtbot.waitUntil(lambda: next(a for a in stored(state, case.ref).activities if a.id == activity.id).status
                     is d.ActivityStatus.FULLFORT, timeout=2000)
     assert tab.model.item(tab.model.row_of(activity.id)).status is d.ActivityStatus.FULLFORT
+
+
+def _edit_cell(qtbot, tab, activity_id: str, column: int, text: str) -> None:  # type: ignore[no-untyped-def]
+    """F2 on a table cell, replace its text by typing, Enter — as the advisor does."""
+    index = tab.proxy.mapFromSource(tab.model.index(tab.model.row_of(activity_id), column))
+    tab.table.setFocus()
+    tab.table.setCurrentIndex(index)
+    qtbot.keyClick(tab.table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.parent() is tab.table.viewport()
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    if text:
+        qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def test_invalid_in_place_edits_say_why_and_write_nothing(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """A date that is not a date, or an emptied title, typed into the table: the tab says why
+    in bokmål under the table, the cell keeps its value and the case is not written. A valid
+    edit then saves and takes the message away."""
+    from navoppfolging.ui.tab_activities import COL_END, COL_TITLE
+
+    case, activity = _case_with_activity(state, d.ActivityStatus.PLANLAGT)
+    view.show_case(case.ref, "aktivitetsplan")
+    tab = view.activities
+    qtbot.mouseClick(tab.table_button, Qt.MouseButton.LeftButton)
+    version = stored(state, case.ref).version
+    assert not tab.edit_error.isVisibleTo(tab)
+
+    _edit_cell(qtbot, tab, activity.id, COL_END, "31.02.2024")
+    qtbot.waitUntil(lambda: tab.edit_error.isVisibleTo(tab), timeout=2000)
+    assert tab.edit_error.text() == ("Til-datoen «31.02.2024» er ikke en dato. Skriv datoen som dd.mm.åååå. "
+                                     "Endringen ble ikke lagret.")
+    _edit_cell(qtbot, tab, activity.id, COL_TITLE, "")
+    qtbot.waitUntil(lambda: tab.edit_error.text().startswith("Aktiviteten må ha en tittel."), timeout=2000)
+    assert stored(state, case.ref).version == version
+    assert next(a for a in stored(state, case.ref).activities if a.id == activity.id) == activity
+    assert tab.model.item(tab.model.row_of(activity.id)).title == activity.title
+
+    _edit_cell(qtbot, tab, activity.id, COL_TITLE, "Ny tittel på aktiviteten")
+    qtbot.waitUntil(lambda: next(a for a in stored(state, case.ref).activities if a.id == activity.id).title
+                    == "Ny tittel på aktiviteten", timeout=2000)
+    assert not tab.edit_error.isVisibleTo(tab)
 
 
 def test_expired_activity_item_jumps_to_the_card(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
@@ -587,6 +631,10 @@ def test_caveats_and_source_are_shown_with_the_item(view: CaseView, state: AppSt
     assert view.followup.select_rule(practice.rule)
     detail = view.followup.detail
     assert detail.letter_tag.isVisibleTo(detail) and not detail.local_tag.isVisibleTo(detail)
+    # The source says it is practice once, not «Praksis (ikke regel i brevet) … (praksis, ikke brevets krav)».
+    source = detail.quote.text()
+    assert source.count("ikke regel i brevet") == 1 and source.lower().count("praksis") == 1
+    assert "brevets krav" not in source
     local = next(i for i in state.evaluation().items if i.local_setting)
     view.show_case(local.case, "oppfolging")
     assert view.followup.select_rule(local.rule)

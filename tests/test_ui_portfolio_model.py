@@ -111,6 +111,18 @@ def test_search_on_name_and_ref_combines_with_the_chip(proxy) -> None:  # type: 
     assert proxy.rowCount() == 0
 
 
+def test_ug_header_names_the_innsatsgrupper_as_the_cells_do(proxy) -> None:  # type: ignore[no-untyped-def]
+    """The UG column's tooltip names the target group's innsatsgrupper by the same labels as the
+    «Innsatsgruppe» cells (domain.INNSATSGRUPPE_LABELS), not the letters' «situasjonsbestemt»."""
+    from navoppfolging import domain as d
+
+    tip = proxy.sourceModel().headerData(Column.UG, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    sit = d.INNSATSGRUPPE_LABELS[d.Innsatsgruppe.SITUASJONSBESTEMT_INNSATS]
+    spes = d.INNSATSGRUPPE_LABELS[d.Innsatsgruppe.SPESIELT_TILPASSET_INNSATS]
+    assert f"«{sit}» eller «{spes}»" in tip
+    assert "situasjonsbestemt" not in tip.lower() and "spesielt tilpasset" not in tip.lower()
+
+
 def test_cells_show_nav_words_status_colours_and_new_marker(proxy) -> None:  # type: ignore[no-untyped-def]
     model = proxy.sourceModel()
     new_row = model.row_of("U-0002")

@@ -134,12 +134,14 @@ def test_cli_json_table_and_exports(db_url: str, tmp_path: Path) -> None:
     xlsx, pdf = tmp_path / "w.xlsx", tmp_path / "w.pdf"
     done = _cli("--db", db_url, "workload", "--as-of", TODAY.isoformat(), "--xlsx", str(xlsx), "--pdf", str(pdf))
     assert done.returncode == 0, done.stderr
-    assert "Teamet" in done.stdout and A in done.stdout and "QUALITY-REVIEW-YOUTH" in done.stdout
+    assert "Teamet" in done.stdout and A in done.stdout
+    assert "Saksgjennomgang i kvalitetssystemet: unge under 30 år — frist 31.10.2024" in done.stdout
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx)
     cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
-    assert A in cells and "Teamet" in cells and "CONTACT-30D" in cells
+    # The spreadsheet names the rule and keeps its ID in a column of its own.
+    assert A in cells and "Teamet" in cells and "Kontakt siste 30 dager" in cells and "CONTACT-30D" in cells
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Teamoversikt" in text and A in text
     for case in portfolio.cases:
@@ -167,3 +169,60 @@ def test_edge_data_through_sqlite_equals_the_engine(db) -> None:  # type: ignore
         assert load_workload(db, day).advisors == expected.advisors
         first = load_workload_counts(db, day)
         assert not first.rule_counts_pending and first.advisors == expected.advisors
+
+
+def test_readable_output_names_rules_in_norwegian_and_json_keeps_ids_and_numbers(db_url: str) -> None:
+    """The table the command prints (and the view's summary) names each rule by the ruleset's
+    title, never by its ID, and writes the team average with a decimal comma; ``--json`` is the
+    contract and keeps the IDs and plain numbers."""
+    import io
+
+    from navoppfolging.db import Database
+    from navoppfolging.rules import ruleset_for
+    from navoppfolging.services import PortfolioService
+    from navoppfolging.workload_export import write_table
+
+    workload = compute_workload(team_portfolio(TODAY), TODAY, advisors=[A, B])
+    assert workload.team_average == 25.5
+    out = io.StringIO()
+    write_table(workload, out)
+    text = out.getvalue()
+    assert "Snitt UG-saker per veileder (med minst én): 25,5 av 50" in text and "25.5" not in text
+    ruleset = ruleset_for(TODAY)
+    for rule in ruleset.rules:
+        assert rule.id not in text, rule.id
+    assert "Saksgjennomgang i kvalitetssystemet: AAP-mottakere — frist 30.04.2024" in text
+    per_rule = text[text.index("Forfalt / snart per regel:"):]
+    for rule, n in workload.totals.overdue_by_rule:
+        title = ruleset.rule(rule).title  # type: ignore[union-attr]
+        assert any(line.strip().startswith("Teamet") and title in line and f"forfalt {n:>5}" in line
+                   for line in per_rule.splitlines()), rule
+
+    database = Database.open(db_url)
+    PortfolioService(database).import_portfolio(team_portfolio(TODAY))
+    database.close()
+    done = _cli("--db", db_url, "workload", "--as-of", TODAY.isoformat())
+    assert done.returncode == 0, done.stderr
+    assert "25,5 av 50" in done.stdout and "QUALITY-REVIEW" not in done.stdout and "CONTACT-30D" not in done.stdout
+    done = _cli("--db", db_url, "workload", "--as-of", TODAY.isoformat(), "--json")
+    data = json.loads(done.stdout)
+    assert data["team"]["average_ug_cases"] == 25.5
+    assert data["team"]["overdue_by_rule"] == dict(workload.totals.overdue_by_rule)
+    assert "CONTACT-30D" in data["team"]["overdue_by_rule"]
+    assert [(d["rule"], d["title"]) for d in data["office_deadlines"]] == [
+        ("QUALITY-REVIEW-AAP", "Saksgjennomgang i kvalitetssystemet: AAP-mottakere"),
+        ("QUALITY-REVIEW-YOUTH", "Saksgjennomgang i kvalitetssystemet: unge under 30 år")]
+
+
+def test_per_rule_rows_add_up_to_the_totals() -> None:
+    """«Forfalt / snart per regel» lists every rule that has items — also the per-activity and
+    per-contact rules (ACTIVITY-EXPIRED, INTERPRETER-BOOK) — so each advisor's rows add up to
+    the «Forfalt» and «Snart» columns."""
+    from navoppfolging.workload_export import rule_rows
+
+    workload = compute_workload(team_portfolio(TODAY), TODAY, advisors=[A, B])
+    assert "ACTIVITY-EXPIRED" in dict(workload.totals.overdue_by_rule)
+    rows = rule_rows(workload)
+    for a in (*workload.advisors, workload.totals):
+        mine = [r for r in rows if r[0] == (a.advisor or "Teamet")]
+        assert (sum(r[2] for r in mine), sum(r[3] for r in mine)) == (a.overdue, a.due_soon), a.advisor

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy.exc import ProgrammingError
 
 from navoppfolging.db import Database
 from navoppfolging.domain import (
@@ -44,16 +43,21 @@ from navoppfolging.domain import (
     Portfolio,
     Role,
 )
+from navoppfolging.errors import AccessDeniedError
 from navoppfolging.rules import LocalSettings, RuleKind, RulesetRegistry, ruleset_for
 from navoppfolging.rules.facts import add_months, birthday
 from navoppfolging.services import PortfolioService
-from navoppfolging.teamdb import create_login_role
+from navoppfolging.teamdb import create_login_role, is_permission_denied
 from navoppfolging.workload import (
     SQL_RULE_ARGUMENTS,
     SQL_RULES,
+    TEAM_LEAD_ONLY,
     Workload,
+    compute_team_counts,
     compute_team_workload,
     compute_workload,
+    load_workload,
+    load_workload_counts,
     sql_rule_arguments,
 )
 from tests.conftest import TODAY
@@ -391,6 +395,25 @@ def test_a_ruleset_with_an_unknown_case_rule_falls_back_to_the_engine(
     _assert_equal(_sql(owner, TODAY, registry=registry), compute_workload(portfolio, TODAY, advisors=[A, B]), TODAY)
 
 
+def test_an_advisor_is_refused_in_plain_words_on_the_engine_path(
+        owner: Database, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Under a ruleset the SQL cannot count (engine path: 0002's counts and 0003's facts), an
+    advisor's refusal is the same ``AccessDeniedError``."""
+    from sqlalchemy.engine import make_url
+
+    registry = _registry_with_a_new_rule(tmp_path, monkeypatch)
+    later = dt.date(2025, 3, 3)
+    PortfolioService(owner).import_portfolio(team_portfolio(later))
+    with owner.engine.begin() as conn:
+        create_login_role(conn, A, Role.VEILEDER, None)
+    advisor_db = Database.open(make_url(pg_url).set(username=A.lower()).render_as_string(hide_password=False))
+    try:
+        with pytest.raises(AccessDeniedError, match="bare for teamledere"):
+            compute_team_workload(advisor_db, later, registry=registry)
+    finally:
+        advisor_db.close()
+
+
 def test_progress_on_the_sql_path(owner: Database) -> None:
     PortfolioService(owner).import_portfolio(team_portfolio(TODAY))
     progress: list[tuple[int, int]] = []
@@ -438,8 +461,17 @@ def test_signature_security_and_rights(owner: Database, pg_url: str) -> None:  #
             conn.rollback()
     advisor_db = Database.open(url.set(username=A.lower()).render_as_string(hide_password=False))
     try:
-        with pytest.raises(ProgrammingError, match="permission denied for function navoppfolging_workload_rule_counts"):
+        # The server refuses an advisor; the view and the command get a bokmål message, the
+        # server's text (with its SQL) stays the cause only.
+        with pytest.raises(AccessDeniedError) as refused:
             compute_team_workload(advisor_db, TODAY)
+        assert str(refused.value) == TEAM_LEAD_ONLY
+        cause = refused.value.__cause__
+        assert cause is not None and is_permission_denied(cause)
+        assert "permission denied for function navoppfolging_workload_rule_counts" in str(cause)
+        for load in (compute_team_counts, load_workload_counts, load_workload):
+            with pytest.raises(AccessDeniedError, match="bare for teamledere"):
+                load(advisor_db, TODAY)
     finally:
         advisor_db.close()
 

@@ -87,10 +87,17 @@ def test_as_of_change_reloads_and_deadlines_shown(qtbot) -> None:  # type: ignor
 
     dialog = WorkloadDialog(load, as_of=TODAY)
     qtbot.addWidget(dialog)
-    assert "QUALITY-REVIEW-YOUTH" in dialog.summary.text() and "150 dager igjen" in dialog.summary.text()
+    assert "Saksgjennomgang i kvalitetssystemet: unge under 30 år — frist 31.10.2024, 150 dager igjen" in dialog.summary.text()
     dialog.date_edit.setDate(dialog.date_edit.date().addDays(1))
     assert asked == [TODAY, TODAY + dt.timedelta(days=1)]
     assert "149 dager igjen" in dialog.summary.text()
+
+
+def test_buttons_speak_bokmal(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = WorkloadDialog(_over_cap_workload, as_of=TODAY)
+    qtbot.addWidget(dialog)
+    texts = {b.text() for b in dialog.findChildren(QDialogButtonBox)[0].buttons()}
+    assert texts == {"Lukk", "Eksporter til Excel…", "Eksporter til PDF…"}
 
 
 def test_export_buttons_write_files(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -141,3 +148,104 @@ def test_counts_first_then_per_rule_counts_from_the_background(qtbot) -> None:  
     with qtbot.waitSignal(dialog.completed, timeout=5000) as blocker:
         pass
     assert blocker.args[0] is full and dialog.model.workload is full
+
+
+def test_rules_by_title_and_decimal_comma(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The summary and the tooltips name rules by the ruleset's Norwegian title (not «CONTACT-30D»)
+    and write the team average as «37,5 av 50»."""
+    from navoppfolging.rules import ruleset_for
+    from navoppfolging.ui.workload_view import DUE_SOON_COLUMN, OVERDUE_COLUMN
+
+    workload = _over_cap_workload(TODAY)
+    assert workload.team_average == 37.5
+    dialog = WorkloadDialog(lambda d: workload, as_of=TODAY)
+    qtbot.addWidget(dialog)
+    summary = dialog.summary.text()
+    assert "Snitt UG-saker per veileder (med minst én): 37,5 av 50" in summary and "37.5" not in summary
+    ids = [r.id for r in ruleset_for(TODAY).rules]
+    assert not any(i in summary for i in ids)
+    model = dialog.model
+    team = model.rowCount() - 1
+    assert model.index(team, UG_COLUMN).data(Qt.ItemDataRole.ToolTipRole).startswith("Snitt per veileder: 37,5 av 50")
+    tips = [model.index(r, c).data(Qt.ItemDataRole.ToolTipRole) or ""
+            for r in range(model.rowCount()) for c in (OVERDUE_COLUMN, DUE_SOON_COLUMN)]
+    assert "Kontakt siste 30 dager" in "\n".join(tips)
+    assert not any(i in tip for tip in tips for i in ids)
+
+
+def test_an_advisor_is_told_in_bokmal_and_nothing_can_be_exported(qtbot, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+    """Team mode as an advisor: the database refuses (the core raises AccessDeniedError with
+    TEAM_LEAD_ONLY, tested against PostgreSQL in test_workload_sql). The view shows that message,
+    no SQL or English server text, an empty table, and the exports are off; the log has the
+    error's type only. A later date that loads gives figures and exports back."""
+    import logging
+
+    from navoppfolging.errors import AccessDeniedError
+    from navoppfolging.workload import TEAM_LEAD_ONLY
+
+    server_text = ("(psycopg.errors.InsufficientPrivilege) permission denied for function "
+                   "navoppfolging_workload_counts [SQL: SELECT * FROM navoppfolging_workload_counts(...)]")
+    full = compute_workload(team_portfolio(TODAY), TODAY, advisors=[A, B])
+
+    def refuse(as_of: dt.date) -> Workload:
+        if as_of == TODAY:
+            try:
+                raise RuntimeError(server_text)
+            except RuntimeError as exc:
+                raise AccessDeniedError(TEAM_LEAD_ONLY) from exc
+        return full
+
+    caplog.set_level(logging.WARNING, logger="navoppfolging.ui.workload_view")
+    dialog = WorkloadDialog(refuse, as_of=TODAY, load_counts=refuse)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.summary.text() == TEAM_LEAD_ONLY
+    assert dialog.summary.text().startswith("Teamoversikten er bare for teamledere")
+    assert "permission" not in dialog.summary.text() and "SQL" not in dialog.summary.text()
+    assert dialog.model.rowCount() == 0 and dialog.model.workload is None
+    assert not dialog.excel_button.isEnabled() and not dialog.pdf_button.isEnabled()
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "AccessDeniedError" in logged and "permission" not in logged and "teamledere" not in logged
+
+    dialog.date_edit.setDate(dialog.date_edit.date().addDays(1))
+    assert dialog.model.workload is full and dialog.excel_button.isEnabled() and dialog.pdf_button.isEnabled()
+    dialog.date_edit.setDate(dialog.date_edit.date().addDays(-1))  # refused again: the old figures go
+    assert dialog.model.rowCount() == 0 and not dialog.excel_button.isEnabled()
+
+
+def test_an_unexpected_failure_shows_no_raw_exception_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Any other failure (here in the background step) gives a plain bokmål message, never the
+    exception's own text, and the half-loaded figures are not left for export."""
+    full = compute_workload(team_portfolio(TODAY), TODAY, advisors=[A, B])
+    pending = dataclasses.replace(full, rule_counts_pending=True)
+
+    def broken(as_of: dt.date) -> Workload:
+        raise RuntimeError("(psycopg.OperationalError) server closed the connection [SQL: SELECT …]")
+
+    dialog = WorkloadDialog(broken, as_of=TODAY, load_counts=lambda d: pending)
+    qtbot.addWidget(dialog)
+    assert dialog.model.workload is pending and not dialog.excel_button.isEnabled()  # still counting
+    qtbot.waitUntil(lambda: dialog.model.workload is None, timeout=5000)
+    text = dialog.summary.text()
+    assert text.startswith("Kunne ikke hente tallene for teamet.")
+    assert "psycopg" not in text and "SQL" not in text and "server closed" not in text
+    assert not dialog.excel_button.isEnabled() and not dialog.pdf_button.isEnabled()
+
+
+def test_innsatsgrupper_by_the_labels_the_case_view_uses() -> None:
+    """Teamoversikt's innsatsgruppe and steering-figure columns use domain.INNSATSGRUPPE_LABELS
+    («Gode muligheter», «Trenger veiledning» …), like the portfolio and the case view; none of
+    the old short names («Standard», «Situasjonsbestemt» …) is shown."""
+    from navoppfolging import domain as d
+
+    model = WorkloadTableModel()
+    model.set_workload(_over_cap_workload(TODAY))
+    shown = [model.headerData(c, Qt.Orientation.Horizontal).replace("\n", " ") for c in range(model.columnCount())]
+    labels = [d.INNSATSGRUPPE_LABELS[g] for g in d.Innsatsgruppe]
+    first = shown.index(labels[0])
+    assert shown[first:first + len(labels) + 1] == [*labels, "Uten vurdering"]
+    sit = d.INNSATSGRUPPE_LABELS[d.Innsatsgruppe.SITUASJONSBESTEMT_INNSATS]
+    spes = d.INNSATSGRUPPE_LABELS[d.Innsatsgruppe.SPESIELT_TILPASSET_INNSATS]
+    assert shown[-4:] == [f"Kontakt 30 d: {sit}", f"Kontakt 30 d: {spes}", f"Arbeidsrettet: {sit}", f"Arbeidsrettet: {spes}"]
+    for old in d.INNSATSGRUPPE_SHORT.values():
+        assert not any(old in h for h in shown), old

@@ -3,12 +3,18 @@
 One table row per changed field (an entry that changed three fields gives three rows), newest
 first. The case view hosts the tab and feeds it ``AuditService(db).history(ref)`` through
 ``set_entries``; the tab never reads the database itself.
+
+What the advisor reads, not the database: an activity by its title («Aktivitet «Jobbsøkerkurs»»,
+the newest title the trail knows), a contact by date and channel, a reminder or exception by
+its date; field names as the case view labels them; internal ids are not shown. The
+fødselsnummer stays masked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +22,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from navoppfolging import domain as d
+from navoppfolging.audit import SCRUBBED
 from navoppfolging.services import AuditEntry
 
 Index = QModelIndex | QPersistentModelIndex
@@ -27,9 +34,9 @@ ENTITY_LABELS = {
     "contact": "Kontakt", "activity": "Aktivitet", "reminder": "Huskelapp", "exception": "Unntak",
     "external_contact": "Ekstern kontakt", "delegation": "Stedfortreder", "setting": "Innstilling",
 }
-ACTION_LABELS = {"insert": "lagt til", "update": "endret", "delete": "slettet"}
+ACTION_LABELS = {"insert": "lagt til", "update": "endret", "delete": "slettet", "handover": "overført"}
 FIELD_LABELS = {
-    "ref": "Referanse", "advisor_id": "Veileder", "name": "Navn", "birth_date": "Fødselsdato",
+    "ref": "Referanse", "advisor_id": "Veileder", "advisor": "Veileder", "name": "Navn", "birth_date": "Fødselsdato",
     "fnr": "Fødselsnummer", "phone": "Telefon", "email": "E-post", "language": "Språk",
     "needs_interpreter": "Behov for tolk", "registered_on": "Registrert", "follow_up_offered_on": "Oppfølging tilbudt",
     "goal": "Mitt mål", "hovedmal": "Hovedmål", "dagpenger_end": "Dagpenger til", "aap_applied_on": "AAP søkt",
@@ -37,7 +44,7 @@ FIELD_LABELS = {
     "omstilling_death_date": "Dødsdato (omstillingsstønad)", "sick_leave_start": "Sykmeldt fra",
     "closed_on": "Avsluttet", "closed_reason": "Årsak til avslutning", "new_for_advisor": "Ny for veileder",
     "flag": "Markering", "date": "Dato", "time": "Klokkeslett", "innsatsgruppe": "Innsatsgruppe",
-    "note": "Notat", "ext_id": "Id", "channel": "Kanal", "status": "Status", "summary": "Referat",
+    "note": "Notat", "channel": "Kanal", "status": "Status", "summary": "Referat",
     "interpreter_booked": "Tolk bestilt", "place": "Sted", "title": "Tittel", "category": "Kategori",
     "start": "Fra dato", "end": "Til dato", "responsible": "Ansvarlig", "description": "Beskrivelse",
     "text": "Tekst", "done": "Utført", "kind": "Type", "role": "Rolle", "organisation": "Organisasjon",
@@ -50,6 +57,9 @@ for _labels in (d.INNSATSGRUPPE_LABELS, d.HOVEDMAL_LABELS, d.CHANNEL_LABELS, d.C
     for _code, _label in _labels.items():
         _CODE_LABELS.setdefault(str(_code.value), _label)
 _ENUM_FIELDS = frozenset({"innsatsgruppe", "hovedmal", "channel", "status", "category", "responsible", "kind", "flag"})
+# Internal identifiers: the row's «what» names the item instead.
+HIDDEN_FIELDS = frozenset({"ext_id"})
+_TIME = re.compile(r"(\d{2}:\d{2}):\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,18 +89,80 @@ def show_value(field: str, value: Any) -> str:
             return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
         except ValueError:
             return value
+    if isinstance(value, str) and (time := _TIME.fullmatch(value)):
+        return time.group(1)
     text = str(value)
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+Known = dict[tuple[str, str], dict[str, Any]]
+
+
+def _usable(value: Any) -> bool:
+    return value not in (None, "", SCRUBBED)
+
+
+def known_values(entries: Sequence[AuditEntry]) -> Known:
+    """Per item (entity, key): the newest value of each field the trail has (entries come newest
+    first), leaving out values removed under the retention rules."""
+    known: Known = {}
+    for entry in entries:
+        if not entry.entity_key:
+            continue
+        fields = known.setdefault((entry.entity, entry.entity_key), {})
+        for field, (old, new) in entry.changes.items():
+            if field not in fields:
+                value = new if _usable(new) else old
+                if _usable(value):
+                    fields[field] = value
+    return known
+
+
+def describe(entry: AuditEntry, known: Known) -> str:
+    """«Aktivitet «Jobbsøkerkurs»», «Kontakt 03.06.2024, video», «Markering Landgruppe 3» …
+    (without the action): the item as the advisor knows it, never its internal id."""
+    label = ENTITY_LABELS.get(entry.entity, entry.entity)
+    key = entry.entity_key
+    item = known.get((entry.entity, key), {}) if key else {}
+
+    def value(field: str) -> Any:
+        old, new = entry.changes.get(field, (None, None))
+        for v in (new, old):
+            if _usable(v):
+                return v
+        return item.get(field)
+
+    if entry.entity == "activity":
+        title = value("title")
+        return f"{label} «{title}»" if title else label
+    if entry.entity == "flag" and key:
+        return f"{label} {_CODE_LABELS.get(key, key)}"
+    details: list[str] = []
+    if entry.entity in ("contact", "reminder", "exception", "assessment"):
+        if (day := value("date")) is not None:
+            details.append(show_value("date", day))
+    if entry.entity == "contact" and (channel := value("channel")) is not None:
+        details.append(show_value("channel", channel).lower())
+    if entry.entity == "exception" and (kind := value("kind")) is not None:
+        details.append(show_value("kind", kind).lower())
+    if entry.entity == "assessment" and (group := value("innsatsgruppe")) is not None:
+        details.append(show_value("innsatsgruppe", group))
+    if entry.entity == "external_contact" and (role := value("role")) is not None:
+        details.append(str(role))
+    details = [x for x in details if x]
+    return f"{label} {', '.join(details)}" if details else label
+
+
+def _visible(changes: Mapping[str, tuple[Any, Any]]) -> list[tuple[str, tuple[Any, Any]]]:
+    return sorted((k, v) for k, v in changes.items() if k not in HIDDEN_FIELDS)
+
+
 def rows_for(entries: Sequence[AuditEntry]) -> list[HistoryRow]:
     rows: list[HistoryRow] = []
+    known = known_values(entries)
     for entry in entries:
-        what = f"{ENTITY_LABELS.get(entry.entity, entry.entity)}"
-        if entry.entity_key and entry.entity not in ("case",):
-            what += f" {entry.entity_key}"
-        what += f" ({ACTION_LABELS.get(entry.action, entry.action)})"
-        fields = sorted(entry.changes.items()) or [("", (None, None))]
+        what = f"{describe(entry, known)} ({ACTION_LABELS.get(entry.action, entry.action)})"
+        fields = _visible(entry.changes) or [("", (None, None))]
         for field, (old, new) in fields:
             rows.append(HistoryRow(at=entry.at, actor=entry.actor, what=what,
                                    field=FIELD_LABELS.get(field, field), old=show_value(field, old),

@@ -69,8 +69,9 @@ HEADERS: dict[Column, str] = {
 }
 HEADER_TIPS: dict[Column, str] = {
     Column.INNSATSGRUPPE: "Innsatsgruppe etter siste § 14 a-vedtak",
-    Column.UG: "Ungdomsgarantien: i målgruppen (16–29 år, registrert, situasjonsbestemt eller "
-               "spesielt tilpasset innsats)",
+    Column.UG: "Ungdomsgarantien: i målgruppen (16–29 år, registrert, innsatsgruppe "
+               f"«{d.INNSATSGRUPPE_LABELS[d.Innsatsgruppe.SITUASJONSBESTEMT_INNSATS]}» eller "
+               f"«{d.INNSATSGRUPPE_LABELS[d.Innsatsgruppe.SPESIELT_TILPASSET_INNSATS]}»)",
     Column.LAST_MEETING: "Siste gjennomførte møte (oppmøte, video eller telefon)",
     Column.LAST_CONTACT: "Siste gjennomførte kontakt, også digital dialog",
     Column.NEXT_MEETING: "Neste planlagte møte eller dialog",

@@ -4,7 +4,9 @@ table edited in place. Both are views of one ``ActivitiesModel``; each board col
 ``QListView`` over an ``ActivityStatusProxyModel`` that keeps one status.
 
 Models never write: an edit or a drop becomes ``change_requested(activity)``, and the tab saves
-it through ``AppState.write``; the case comes back from the service and refreshes the model.
+it through ``AppState.write``; the case comes back from the service and refreshes the model. An
+edit the model refuses (no title, not a date, til before fra) becomes ``edit_rejected(message)``:
+the tab shows why in red under the table, and nothing is written.
 """
 
 from __future__ import annotations
@@ -57,12 +59,15 @@ from .state import AppState
 from .tab_common import (
     Column,
     DateField,
+    error_label,
     ItemRole,
     ItemSortProxyModel,
     ItemTableModel,
     ItemTableView,
     fmt_date,
+    length_error,
     parse_date,
+    show_error,
     sort_date,
     with_shortcut,
 )
@@ -84,6 +89,7 @@ class ActivitiesModel(ItemTableModel[d.Activity]):
     """The plan's activities, editable in place; drags carry activity ids."""
 
     change_requested = Signal(object)  # the edited d.Activity
+    edit_rejected = Signal(str)  # why an edit was not accepted (bokmål, for the user)
 
     def __init__(self, parent: Any = None) -> None:
         self.as_of = dt.date.today()
@@ -123,13 +129,17 @@ class ActivitiesModel(ItemTableModel[d.Activity]):
         return super().data(index, role)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        """Validates like the dialog; a valid change is handed to the tab to save."""
+        """Validates like the dialog; a valid change is handed to the tab to save, a refused one
+        is reported through ``edit_rejected``."""
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.row() >= self.rowCount():
             return False
         a = self.item(index.row())
         try:
             changed = _with_column(a, index.column(), value)
-        except ValueError:
+        except EditRefused as exc:
+            self.edit_rejected.emit(f"{exc} Endringen ble ikke lagret.")
+            return False
+        except ValueError:  # a code no combo offers: nothing the user typed
             return False
         if changed == a:
             return False
@@ -171,13 +181,20 @@ def _replace(a: d.Activity, **changes: Any) -> d.Activity:
     return dataclasses.replace(a, **changes)
 
 
+class EditRefused(ValueError):
+    """A table cell's new value is not acceptable; the message says why, as the dialog would."""
+
+
 def _with_column(a: d.Activity, column: int, value: Any) -> d.Activity:
-    """The activity with one table cell changed; ValueError when the value is not acceptable."""
+    """The activity with one table cell changed; ``EditRefused`` (with the reason in bokmål)
+    when the value is not acceptable — the same checks as ``ActivityDialog``."""
     text = "" if value is None else str(value)
     if column == COL_TITLE:
         title = text.strip()
-        if not title or len(title) > MAX["title"]:
-            raise ValueError(text)
+        if not title:
+            raise EditRefused("Aktiviteten må ha en tittel.")
+        if message := length_error(title, MAX["title"], "Tittelen"):
+            raise EditRefused(message)
         return _replace(a, title=title)
     if column == COL_CATEGORY:
         return _replace(a, category=d.ActivityCategory(text))
@@ -186,11 +203,18 @@ def _with_column(a: d.Activity, column: int, value: Any) -> d.Activity:
     if column == COL_RESPONSIBLE:
         return _replace(a, responsible=d.Responsible(text))
     if column in (COL_START, COL_END):
-        day = parse_date(text) if text.strip() else None
-        return _replace(a, start=day) if column == COL_START else _replace(a, end=day)
+        which = "Fra-datoen" if column == COL_START else "Til-datoen"
+        try:
+            day = parse_date(text) if text.strip() else None
+        except ValueError:
+            raise EditRefused(f"{which} «{text.strip()}» er ikke en dato. Skriv datoen som dd.mm.åååå.") from None
+        changed = _replace(a, start=day) if column == COL_START else _replace(a, end=day)
+        if changed.start and changed.end and changed.end < changed.start:
+            raise EditRefused(f"Til-datoen ({fmt_date(changed.end)}) er før fra-datoen ({fmt_date(changed.start)}).")
+        return changed
     if column == COL_DESCRIPTION:
-        if len(text) > MAX["description"]:
-            raise ValueError(text)
+        if message := length_error(text, MAX["description"], "Beskrivelsen"):
+            raise EditRefused(message)
         return _replace(a, description=text.strip())
     raise ValueError(column)
 
@@ -389,7 +413,8 @@ class ChoiceDelegate(QStyledItemDelegate):
 
 
 class DateDelegate(QStyledItemDelegate):
-    """dd.mm.yyyy in a :class:`DateField`; empty clears the date; invalid text is not saved."""
+    """dd.mm.yyyy in a :class:`DateField`; empty clears the date; invalid text goes to the model,
+    which refuses it and says why (``edit_rejected``)."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         field = DateField("Dato", parent=parent)
@@ -402,8 +427,7 @@ class DateDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         assert isinstance(editor, DateField)
-        if editor.is_valid():
-            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
 
 class TextDelegate(QStyledItemDelegate):
@@ -428,6 +452,7 @@ class ActivitiesTab(QWidget):
         self.case: d.Case | None = None
         self.model = ActivitiesModel(self)
         self.model.change_requested.connect(self.save_activity)
+        self.model.edit_rejected.connect(self._edit_rejected)
 
         # Goal at the top, as on the printed plan.
         goal_heading = QLabel("Mitt mål")
@@ -527,6 +552,11 @@ class ActivitiesTab(QWidget):
         table_layout = QVBoxLayout(table_page)
         table_layout.setContentsMargins(0, 0, 0, 0)
         table_layout.addWidget(self.table, 1)
+        # Why the last edit in the table was not saved (the cell shows the old value again).
+        self.edit_error = error_label()
+        self.edit_error.setObjectName("activityEditError")
+        self.edit_error.setAccessibleName("Endringen ble ikke lagret")
+        table_layout.addWidget(self.edit_error)
         table_layout.addWidget(table_hint)
 
         self.stack = QStackedWidget()
@@ -558,6 +588,8 @@ class ActivitiesTab(QWidget):
     # --- showing -------------------------------------------------------------------------------
 
     def set_case(self, case: d.Case | None) -> None:
+        if case is None or self.case is None or case.ref != self.case.ref:
+            show_error(self.edit_error, None)
         self.case = case
         self.model.as_of = self.state.as_of
         self.delegate.as_of = self.state.as_of
@@ -650,7 +682,11 @@ class ActivitiesTab(QWidget):
     def set_status(self, activity_id: str, status: d.ActivityStatus) -> None:
         self.model.request_status([activity_id], status)
 
+    def _edit_rejected(self, message: str) -> None:
+        show_error(self.edit_error, message)
+
     def save_activity(self, activity: d.Activity) -> None:
+        show_error(self.edit_error, None)
         case = self.case
         if case is None:
             return

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from navoppfolging import domain as d
-from navoppfolging.rules import STATUS_LABELS, DueItem, FlagItem, latest_letter_year
+from navoppfolging.rules import STATUS_LABELS, DueItem, FlagItem, latest_letter_year, practice_note
 from . import messages, theme
 from .exception_dialog import ExceptionDialog
 from .flow_layout import FlowLayout
@@ -279,8 +279,10 @@ class DueItemDetail(QFrame):
         self.explanation.setText(item.explanation)
         src = item.source
         where = html.escape(f"{src.letter} {src.section}".strip())
+        # Said once: a practice citation says «ikke regel i brevet» itself (and the tag above).
+        note = html.escape(practice_note(src, item.letter_rule))
         self.quote.setText(f"<i>«{html.escape(src.quote)}»</i><br><span style='color:{theme.TEXT_SUBTLE}'>{where}"
-                           f"{'' if item.letter_rule else ' (praksis, ikke brevets krav)'}</span>")
+                           f"{note}</span>")
         self.satisfied.setText(item.satisfied_by or "—")
         has_exceptions = bool(item.exceptions)
         self.exceptions_heading.setVisible(has_exceptions)

@@ -47,8 +47,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from navoppfolging.errors import NavOppfolgingError
 from navoppfolging.workload import CONTACT_DEFINITION, WORK_ORIENTED_DEFINITION, AdvisorWorkload, Workload
-from navoppfolging.workload_export import TEAM_LABEL, headers, row_values, summary_lines, write_pdf, write_xlsx
+from navoppfolging.workload_export import (
+    TEAM_LABEL,
+    fmt_decimal,
+    headers,
+    row_values,
+    summary_lines,
+    write_pdf,
+    write_xlsx,
+)
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +84,13 @@ class WorkloadTableModel(QAbstractTableModel):
         self._values: list[list[object]] = []
         self._headers: list[str] = []
 
+    def clear(self) -> None:
+        """No figures (the load failed): an empty table, not the last date's numbers."""
+        self.beginResetModel()
+        self._workload = None
+        self._rows, self._values, self._headers = [], [], []
+        self.endResetModel()
+
     def set_workload(self, workload: Workload) -> None:
         self.beginResetModel()
         self._workload = workload
@@ -98,7 +114,8 @@ class WorkloadTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
             if role == Qt.ItemDataRole.DisplayRole:
-                return self._headers[section].replace(": ", ":\n")
+                # Two lines for the long names («Trenger veiledning,\nnedsatt arbeidsevne»).
+                return self._headers[section].replace(": ", ":\n").replace(", ", ",\n")
             if role == Qt.ItemDataRole.ToolTipRole:
                 if "Kontakt" in self._headers[section]:
                     return CONTACT_DEFINITION
@@ -135,16 +152,20 @@ class WorkloadTableModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ForegroundRole and col in (UG_COLUMN, BREACH_COLUMN) and row.breach:
             return QColor(DANGER_TEXT)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole and self._workload is not None:
+            workload = self._workload
+            # Per rule by the ruleset's title; the ID only where a colleague may need to look it up.
             if col == OVERDUE_COLUMN and row.overdue_by_rule:
-                return "\n".join(f"{rule}: {n}" for rule, n in row.overdue_by_rule)
+                return "\n".join(f"{workload.rule_title(rule)}: {n}" for rule, n in row.overdue_by_rule)
             if col == DUE_SOON_COLUMN and row.due_soon_by_rule:
-                return "\n".join(f"{rule}: {n}" for rule, n in row.due_soon_by_rule)
-            if col == UG_COLUMN and self._workload is not None and self._workload.cap is not None:
+                return "\n".join(f"{workload.rule_title(rule)}: {n}" for rule, n in row.due_soon_by_rule)
+            if col == UG_COLUMN and workload.cap is not None:
+                cap_title = workload.rule_title("PORTFOLIO-CAP-50")
                 if total:
-                    avg = self._workload.team_average
-                    return f"Snitt per veileder: {avg:.1f} av {self._workload.cap}" if avg is not None else None
-                return f"{row.ug_cases} av {self._workload.cap} (PORTFOLIO-CAP-50)"
+                    avg = workload.team_average
+                    return (f"Snitt per veileder: {fmt_decimal(avg)} av {workload.cap}\n{cap_title} (PORTFOLIO-CAP-50)"
+                            if avg is not None else None)
+                return f"{row.ug_cases} av {workload.cap}\n{cap_title} (PORTFOLIO-CAP-50)"
         return None
 
 
@@ -248,9 +269,11 @@ class WorkloadDialog(QDialog):
         self.excel_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Lukk")  # no Qt translations are loaded
         buttons.addButton(self.excel_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        self._set_exports_enabled(False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -283,17 +306,37 @@ class WorkloadDialog(QDialog):
                 if generation == self._generation:  # the date may have changed meanwhile
                     self._show(full)
 
+            def failed(exc: Exception) -> None:
+                if generation == self._generation:
+                    self._failed(exc)
+
             run_in_background(self, lambda: self._load(as_of), label="Beregner frister per regel …",
-                              on_done=done, on_failed=self._failed)
+                              on_done=done, on_failed=failed)
 
     def _failed(self, exc: Exception) -> None:
+        # The type only: a driver's message can carry SQL and names from the database.
         log.warning("teamoversikt kunne ikke lastes: %s", type(exc).__name__)
-        self.summary.setText(f"Kunne ikke hente tallene: {exc}")
+        if isinstance(exc, NavOppfolgingError):
+            text = str(exc)  # written for the user in bokmål (AccessDeniedError for an advisor …)
+        else:
+            text = ("Kunne ikke hente tallene for teamet. Prøv igjen om litt; skjer det igjen, "
+                    "kontakt den som drifter teamdatabasen.")
+        self.model.clear()
+        self.summary.setText(text)
+        self._set_exports_enabled(False)
+
+    def _set_exports_enabled(self, enabled: bool) -> None:
+        tip = "" if enabled else "Eksport er mulig når tallene er hentet og beregnet."
+        for button in (self.excel_button, self.pdf_button):
+            button.setEnabled(enabled)
+            button.setToolTip(tip)
 
     def _show(self, workload: Workload) -> None:
         self.model.set_workload(workload)
         self.summary.setText("\n".join(summary_lines(workload)))
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        # An export holds the whole figures: not while the per-rule counts are still coming.
+        self._set_exports_enabled(not workload.rule_counts_pending)
         if not workload.rule_counts_pending:
             self.completed.emit(workload)
 

@@ -34,6 +34,7 @@ from navoppfolging.rules.model import (
     RuleKind,
     Ruleset,
     Status,
+    practice_note,
 )
 from navoppfolging.rules.registry import KNOWN_RULES, LocalSettings, RulesetRegistry, latest_letter_year, ruleset_for
 
@@ -58,6 +59,7 @@ __all__ = [
     "evaluate_advisors",
     "latest_letter_year",
     "office_deadlines",
+    "practice_note",
     "ruleset_for",
     "status_for",
 ]

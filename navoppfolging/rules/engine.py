@@ -16,7 +16,7 @@ from navoppfolging.domain import (
     ACTIVITY_STATUS_LABELS,
     ActivityCategory,
     CHANNEL_LABELS,
-    INNSATSGRUPPE_SHORT,
+    INNSATSGRUPPE_LABELS,
     ActivityStatus,
     Case,
     ContactStatus,
@@ -272,7 +272,7 @@ def evaluate_cases(
                 last_assessed is not None and last_assessed >= due
             ):
                 item(case, ug_standard, due,
-                     f"Registrert {fmt(reg)} + {standard_w} = {fmt(due)}; standard innsats, "
+                     f"Registrert {fmt(reg)} + {standard_w} = {fmt(due)}; innsatsgruppe «{INNSATSGRUPPE_LABELS[ig]}», "
                      "ikke i arbeid, utdanning, tiltak eller egen aktivitet, og ingen ny vurdering av bistandsbehovet.",
                      _related(ug_standard, exceptions) if exceptions else ())
 
@@ -382,7 +382,7 @@ def evaluate_cases(
         if plan_missing is not None and ig is not None and last_assessed is not None and not has_plan:
             if ig not in plan_missing_excluded:
                 item(case, plan_missing, last_assessed,
-                     f"Vurdert {fmt(last_assessed)} ({INNSATSGRUPPE_SHORT[ig].lower()} innsats): "
+                     f"Vurdert {fmt(last_assessed)} («{INNSATSGRUPPE_LABELS[ig]}»): "
                      "aktivitetsplanen har ingen aktivitet utover forslag.",
                      _related(plan_missing, exceptions) if exceptions else ())
 

@@ -59,6 +59,19 @@ class Citation:
         return f"{self.letter}{section}: «{self.quote}»"
 
 
+# The «letter» of a citation that is NAV's own practice, not a letter (ACTIVITY-EXPIRED); its
+# section says so itself: «Praksis (ikke regel i brevet) – NAVs egen oversikt».
+PRACTICE = "Praksis"
+
+
+def practice_note(source: Citation, letter_rule: bool) -> str:
+    """What to add after ``source`` so that a rule the letter does not make is labelled so, once:
+    nothing for a letter's rule, nothing for a practice citation (its own text says it)."""
+    if letter_rule or source.letter == PRACTICE:
+        return ""
+    return " (praksis, ikke regel i brevet)"
+
+
 @dataclass(frozen=True, slots=True)
 class RuleDef:
     """One rule of one ruleset, as declared in the ruleset file."""
