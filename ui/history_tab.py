@@ -27,7 +27,7 @@ from navoppfolging.services import AuditEntry
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Tidspunkt", "Hvem", "Hva", "Felt", "Fra", "Til")
+COLUMNS = ("Tidspunkt", "Hvem", "Hva", "Felt", "Før", "Etter")
 
 ENTITY_LABELS = {
     "case": "Sak", "advisor": "Veileder", "flag": "Markering", "assessment": "Vurdering (§ 14 a)",
