@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from navoppfolging import domain as d
+from navoppfolging.dates import parse_iso
 from navoppfolging.errors import Problem, ValidationError
 
 FORMAT = "navoppfolging-portfolio"
@@ -83,9 +84,7 @@ class _Reader:
             self.bad(path, f"forventet dato som tekst ÅÅÅÅ-MM-DD, fikk {_kind(value)}")
             return None
         try:
-            if len(value) != 10:
-                raise ValueError
-            return dt.date.fromisoformat(value)
+            return parse_iso(value)
         except ValueError:
             self.bad(path, f"ikke en gyldig dato (ÅÅÅÅ-MM-DD): {_short(value)!r}")
             return None

@@ -161,6 +161,31 @@ def test_unreadable_files_are_rejected_with_a_message(tmp_path: Path, db_url: st
     assert fragment in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("value", ["2004-W20-1", "2004-W201", "20040517", "2004-138", "2004-5-17", "2004-05-17T00:00",
+                                   "２００４-０５-１７", "2004-02-30"])
+def test_only_yyyy_mm_dd_dates_are_accepted(value: str) -> None:
+    """Week dates and the basic format are ISO 8601 too (and date.fromisoformat takes them since
+    Python 3.11), but the exchange format says ``YYYY-MM-DD``."""
+    data = copy.deepcopy(MINIMAL)
+    data["cases"][0]["birth_date"] = value
+    data["cases"][0]["registered_on"] = value
+    with pytest.raises(ValidationError) as info:
+        parse_portfolio(data)
+    assert [str(p) for p in info.value.problems] == [
+        f"cases[0].{key}: ikke en gyldig dato (ÅÅÅÅ-MM-DD): {value!r}" for key in ("birth_date", "registered_on")]
+
+
+def test_parse_iso_is_strict() -> None:
+    import datetime as dt
+
+    from navoppfolging.dates import parse_iso
+
+    assert parse_iso("2024-02-29") == dt.date(2024, 2, 29)
+    for bad in ("2024-W09-4", "20240229", "2023-02-29", "0000-01-01", "2024-02-29\n"):
+        with pytest.raises(ValueError):
+            parse_iso(bad)
+
+
 def test_valid_fnr_and_d_number_are_accepted() -> None:
     data = copy.deepcopy(MINIMAL)
     data["cases"][0]["fnr"] = "15108695088"  # fødselsnummer with valid checksums

@@ -50,7 +50,9 @@ def parse_as_of(text: str | None, *, today: dt.date | None = None) -> dt.date:
     """``--as-of`` or today. Only the command line and the window read the clock."""
     if text is None:
         return today or dt.date.today()
+    from navoppfolging.dates import parse_iso
+
     try:
-        return dt.date.fromisoformat(text)
+        return parse_iso(text)
     except ValueError:
         raise UsageError(f"--as-of: ikke en dato (ÅÅÅÅ-MM-DD): {text!r}") from None

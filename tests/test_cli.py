@@ -1,0 +1,38 @@
+"""The command-line contract (portfolio-format.md): strict ``YYYY-MM-DD`` dates on the command
+line, exit 2 with a bokmål message for bad input or usage, 1 for anything else, a message on
+stderr a caseworker can act on and never a traceback without ``--debug``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from navoppfolging.cli import main
+
+# Python 3.11's date.fromisoformat takes all of these; the contract takes only YYYY-MM-DD.
+NOT_ISO_DATES = ["20240301", "2024-W09-5", "2024-W091", "2024-061", "2024-3-1", " 2024-03-01", "2024-03-01 ",
+                 "２０２４-０３-０１", "2024-02-30"]
+
+
+@pytest.mark.parametrize("value", NOT_ISO_DATES)
+def test_as_of_must_be_yyyy_mm_dd(tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str) -> None:
+    """``due --as-of 20240301`` used to run (as 1 March); now it is bad usage, before the
+    database is even opened."""
+    db_file = tmp_path / "t.db"
+    assert main(["due", "--db", f"sqlite:///{db_file}", "--as-of", value]) == 2
+    err = capsys.readouterr().err
+    assert "--as-of: ikke en dato (ÅÅÅÅ-MM-DD)" in err and "Traceback" not in err
+    assert not db_file.exists()
+
+
+def test_as_of_accepts_iso_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["due", "--db", f"sqlite:///{tmp_path / 't.db'}", "--as-of", "2024-03-01"]) == 0
+    assert "Frister per 01.03.2024" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["20240301", "2024-W09-5"])
+def test_delegate_until_must_be_yyyy_mm_dd(tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str) -> None:
+    assert main(["admin", "delegate", "U-0001", "Z990001", "--until", value,
+                 "--db", f"sqlite:///{tmp_path / 't.db'}"]) == 2
+    assert "--until: ikke en dato" in capsys.readouterr().err
