@@ -44,16 +44,15 @@ class _Reader:
     def bad(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 
-    def obj(self, value: Any, path: str, *, keys: Collection[str], required: Collection[str] = ()) -> dict[str, Any] | None:
+    def obj(self, value: Any, path: str, *, keys: Collection[str]) -> dict[str, Any] | None:
+        """``value`` if it is an object; unknown keys are reported. A missing required key is
+        reported by the reader of that field (``required=True``), once — not here as well."""
         if not isinstance(value, dict):
             self.bad(path, f"forventet et objekt, fikk {_kind(value)}")
             return None
         for key in value:
             if key not in keys:
                 self.bad(_key_path(path, key), "ukjent felt (skrivefeil?)")
-        for key in required:
-            if value.get(key) is None:
-                self.bad(f"{path}.{key}" if path else key, "mangler (påkrevd)")
         return value
 
     def text(self, value: Any, path: str, *, limit: str, required: bool = False) -> str | None:
@@ -173,7 +172,7 @@ def _short(value: Any) -> Any:
 
 
 def _advisor(r: _Reader, v: Any, path: str) -> d.Advisor | None:
-    o = r.obj(v, path, keys=("ident", "name", "unit", "role", "phone", "email"), required=("ident", "name"))
+    o = r.obj(v, path, keys=("ident", "name", "unit", "role", "phone", "email"))
     if o is None:
         return None
     n = len(r.problems)
@@ -195,7 +194,6 @@ def _case(r: _Reader, v: Any, path: str) -> d.Case | None:
               "flags", "registered_on", "follow_up_offered_on", "goal", "hovedmal", "benefits",
               "sick_leave_without_employer", "assessments", "contacts", "activities", "reminders", "exceptions",
               "external_contacts", "closed_on", "closed_reason"),
-        required=("ref", "advisor", "name", "birth_date"),
     )
     if o is None:
         return None
@@ -233,8 +231,11 @@ def _case(r: _Reader, v: Any, path: str) -> d.Case | None:
         closed_on=r.date(o.get("closed_on"), f"{path}.closed_on"),
         closed_reason=r.text(o.get("closed_reason"), f"{path}.closed_reason", limit="closed_reason"),
     )
-    # Cross-field checks run even when a field failed, so one pass reports everything.
-    r.problems.extend(validate_case(case, path))
+    # Cross-field checks run even when a field failed, so one pass reports everything — but a
+    # field that already has a problem is not reported again: a failed field is left empty in
+    # ``case`` («navn kan ikke være tomt» after «for lang tekst» would be false).
+    reported = {p.path for p in r.problems[n:]}
+    r.problems.extend(p for p in validate_case(case, path) if p.path not in reported)
     return case if len(r.problems) == n else None
 
 
@@ -262,7 +263,7 @@ def _item_id(r: _Reader, v: Any, path: str) -> d.ItemId:
 
 
 def _assessment(r: _Reader, v: Any, path: str) -> d.Assessment | None:
-    o = r.obj(v, path, keys=("date", "innsatsgruppe", "note"), required=("date", "innsatsgruppe"))
+    o = r.obj(v, path, keys=("date", "innsatsgruppe", "note"))
     if o is None:
         return None
     date = r.date(o.get("date"), f"{path}.date", required=True)
@@ -272,8 +273,7 @@ def _assessment(r: _Reader, v: Any, path: str) -> d.Assessment | None:
 
 
 def _contact(r: _Reader, v: Any, path: str) -> d.Contact | None:
-    o = r.obj(v, path, keys=("id", "date", "channel", "status", "summary", "interpreter_booked", "time", "place"),
-              required=("id", "date", "channel", "status"))
+    o = r.obj(v, path, keys=("id", "date", "channel", "status", "summary", "interpreter_booked", "time", "place"))
     if o is None:
         return None
     n = len(r.problems)
@@ -291,8 +291,7 @@ def _contact(r: _Reader, v: Any, path: str) -> d.Contact | None:
 
 
 def _activity(r: _Reader, v: Any, path: str) -> d.Activity | None:
-    o = r.obj(v, path, keys=("id", "title", "category", "status", "start", "end", "responsible", "description"),
-              required=("id", "title", "category", "status"))
+    o = r.obj(v, path, keys=("id", "title", "category", "status", "start", "end", "responsible", "description"))
     if o is None:
         return None
     n = len(r.problems)
@@ -310,7 +309,7 @@ def _activity(r: _Reader, v: Any, path: str) -> d.Activity | None:
 
 
 def _reminder(r: _Reader, v: Any, path: str) -> d.Reminder | None:
-    o = r.obj(v, path, keys=("id", "date", "text", "done"), required=("id", "date", "text"))
+    o = r.obj(v, path, keys=("id", "date", "text", "done"))
     if o is None:
         return None
     n = len(r.problems)
@@ -324,7 +323,7 @@ def _reminder(r: _Reader, v: Any, path: str) -> d.Reminder | None:
 
 
 def _exception(r: _Reader, v: Any, path: str) -> d.RecordedException | None:
-    o = r.obj(v, path, keys=("id", "date", "kind", "note"), required=("id", "date", "kind"))
+    o = r.obj(v, path, keys=("id", "date", "kind", "note"))
     if o is None:
         return None
     n = len(r.problems)
@@ -338,7 +337,7 @@ def _exception(r: _Reader, v: Any, path: str) -> d.RecordedException | None:
 
 
 def _external(r: _Reader, v: Any, path: str) -> d.ExternalContact | None:
-    o = r.obj(v, path, keys=("role", "name", "phone", "organisation"), required=("role", "name"))
+    o = r.obj(v, path, keys=("role", "name", "phone", "organisation"))
     if o is None:
         return None
     n = len(r.problems)
@@ -398,16 +397,19 @@ def validate_case(case: d.Case, path: str = "") -> list[Problem]:
 def parse_portfolio(data: Any, *, known_advisors: Collection[str] = ()) -> d.Portfolio:
     """Validate the whole document; raise ValidationError listing every problem."""
     r = _Reader()
-    o = r.obj(data, "", keys=("format", "version", "advisors", "cases"), required=("format", "version"))
+    o = r.obj(data, "", keys=("format", "version", "advisors", "cases"))
     if o is None:
         raise ValidationError(r.problems)
-    if "format" in o and o.get("format") != FORMAT:
+    if o.get("format") is None:
+        r.bad("format", "mangler (påkrevd)")
+    elif o.get("format") != FORMAT:
         r.bad("format", f"forventet {FORMAT!r}, fikk {_short(o.get('format'))!r}")
-    if "version" in o and (o.get("version") != VERSION or isinstance(o.get("version"), bool)):
+    if o.get("version") is None:
+        r.bad("version", "mangler (påkrevd)")
+    elif o.get("version") != VERSION or isinstance(o.get("version"), bool):
         r.bad("version", f"versjon {_short(o.get('version'))!r} støttes ikke (forventet {VERSION})")
     advisors = r.items(o.get("advisors"), "advisors", lambda x, p: _advisor(r, x, p))
     cases = r.items(o.get("cases"), "cases", lambda x, p: _case(r, x, p))
-    idents = {a.ident for a in advisors}
     seen: dict[str, int] = {}
     if isinstance(o.get("advisors"), list):
         for i, raw in enumerate(o["advisors"]):
@@ -427,7 +429,9 @@ def parse_portfolio(data: Any, *, known_advisors: Collection[str] = ()) -> d.Por
                     r.bad(f"cases[{i}].ref", f"referansen {_short(ref)!r} står to ganger (også cases[{refs[ref]}])")
                 else:
                     refs[ref] = i
-            if isinstance(adv, str) and adv and adv not in idents and adv not in known_advisors:
+            # Against every ident the file names, valid or not: an advisor with a problem of its
+            # own is reported there, not again as «ukjent veileder» for each of its cases.
+            if isinstance(adv, str) and adv and adv not in seen and adv not in known_advisors:
                 r.bad(f"cases[{i}].advisor", f"ukjent veileder {_short(adv)!r} (ikke i filen eller databasen)")
     if r.problems:
         raise ValidationError(r.problems)

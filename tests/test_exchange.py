@@ -186,6 +186,65 @@ def test_parse_iso_is_strict() -> None:
             parse_iso(bad)
 
 
+def _case_with(**fields: Any) -> dict[str, Any]:
+    data = copy.deepcopy(MINIMAL)
+    for key, value in fields.items():
+        if value is _MISSING:
+            del data["cases"][0][key]
+        else:
+            data["cases"][0][key] = value
+    return data
+
+
+_MISSING = object()
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"birth_date": _MISSING}, ["cases[0].birth_date: mangler (påkrevd)"]),
+        ({"name": None}, ["cases[0].name: mangler (påkrevd)"]),
+        ({"name": "n" * 201}, ["cases[0].name: for lang tekst: 201 tegn (maks 200)"]),
+        ({"name": "   "}, ["cases[0].name: kan ikke være tom"]),
+        ({"ref": "r" * 41}, ["cases[0].ref: for lang tekst: 41 tegn (maks 40)"]),
+        ({"ref": None, "advisor": None}, ["cases[0].ref: mangler (påkrevd)", "cases[0].advisor: mangler (påkrevd)"]),
+        ({"contacts": [{"date": "2024-01-01", "channel": "VIDEO", "status": None}]},
+         ["cases[0].contacts[0].id: mangler (påkrevd)", "cases[0].contacts[0].status: mangler (påkrevd)"]),
+    ],
+)
+def test_each_problem_is_reported_once_and_no_false_ones(fields: dict[str, Any], expected: list[str]) -> None:
+    """A missing field used to be reported twice (by the object and by the field's reader), and a
+    field that failed (too long, null) was then also «navn kan ikke være tomt»."""
+    with pytest.raises(ValidationError) as info:
+        parse_portfolio(_case_with(**fields))
+    assert [str(p) for p in info.value.problems] == expected
+
+
+@pytest.mark.parametrize(
+    ("top", "expected"),
+    [
+        ({"format": None}, ["format: mangler (påkrevd)"]),
+        ({"version": None}, ["version: mangler (påkrevd)"]),
+        # Not also «cases[0].advisor: ukjent veileder»: the advisor is in the file.
+        ({"advisors": [{"ident": "Z990001", "name": None}]}, ["advisors[0].name: mangler (påkrevd)"]),
+        ({"advisors": [{"ident": "Z990001", "name": "x" * 201}]},
+         ["advisors[0].name: for lang tekst: 201 tegn (maks 200)"]),
+    ],
+)
+def test_missing_top_level_and_advisor_fields_are_reported_once(top: dict[str, Any], expected: list[str]) -> None:
+    data = {**copy.deepcopy(MINIMAL), **top}
+    with pytest.raises(ValidationError) as info:
+        parse_portfolio(data)
+    assert [str(p) for p in info.value.problems] == expected
+
+
+def test_missing_birth_date_is_one_line_on_the_command_line(tmp_path: Path, db_url: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path / "f.json", _case_with(birth_date=_MISSING))
+    assert main(["--db", db_url, "import", str(path)]) == 2
+    assert capsys.readouterr().err.splitlines() == ["cases[0].birth_date: mangler (påkrevd)"]
+
+
 def test_valid_fnr_and_d_number_are_accepted() -> None:
     data = copy.deepcopy(MINIMAL)
     data["cases"][0]["fnr"] = "15108695088"  # fødselsnummer with valid checksums

@@ -392,6 +392,7 @@ def test_malformed_files_are_rejected_and_nothing_is_written(seeded, db_url: str
             service.import_portfolio(portfolio)
         problems = info.value.problems
         assert problems and all(str(p).strip() for p in problems)
+        assert len(set(problems)) == len(problems), [str(p) for p in problems]  # each problem once
         if not set(kinds) & FILE_LEVEL:
             # Structural problems name the place: «cases[0].birth_date: …».
             assert any(p.path for p in problems), (kinds, [str(p) for p in problems][:3])
