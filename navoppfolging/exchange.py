@@ -53,6 +53,8 @@ class _Reader:
         for key in value:
             if key not in keys:
                 self.bad(_key_path(path, key), "ukjent felt (skrivefeil?)")
+        for key in getattr(value, "duplicates", ()):
+            self.bad(_key_path(path, key), "står flere ganger i samme objekt (bare én verdi er tillatt)")
         return value
 
     def text(self, value: Any, path: str, *, limit: str, required: bool = False) -> str | None:
@@ -131,6 +133,24 @@ class _Reader:
             if parsed is not None:
                 out.append(parsed)
         return tuple(out)
+
+
+class _JsonObject(dict[str, Any]):
+    """A JSON object as read by ``read_file``; ``duplicates`` names the keys that occurred more
+    than once. ``json`` keeps the last value silently, so ``"name": "Ola", "name": "Kari"`` would
+    import as Kari; ``_Reader.obj`` reports each duplicated key instead."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = _JsonObject(pairs)
+    if len(obj) != len(pairs):
+        counts: dict[str, int] = {}
+        for key, _value in pairs:
+            counts[key] = counts.get(key, 0) + 1
+        obj.duplicates = tuple(key for key, n in counts.items() if n > 1)
+    return obj
 
 
 def _key_path(path: str, key: str) -> str:
@@ -453,7 +473,7 @@ def read_file(path: Path, *, known_advisors: Collection[str] = ()) -> d.Portfoli
     except UnicodeDecodeError as exc:
         raise ValidationError([Problem("", f"filen er ikke gyldig UTF-8 (byte {exc.start})")]) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
         raise ValidationError([Problem("", f"ikke gyldig JSON: linje {exc.lineno}, kolonne {exc.colno}")]) from None
     except RecursionError:

@@ -280,3 +280,23 @@ def test_missing_file_and_bad_usage_exit_2(tmp_path: Path, capsys: pytest.Captur
     assert "filen finnes ikke" in capsys.readouterr().err
     assert main(["import"]) == 2
     assert main(["frobnicate"]) == 2
+
+
+def test_duplicate_keys_are_rejected_and_nothing_is_written(tmp_path: Path, db_url: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON keeps the last of two equal keys: «"name": "Ola", "name": "Kari"» imported as Kari."""
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "ok.json", MINIMAL))]) == 0
+    before = _table_counts(db_url)
+    case = ('{"ref": "U-0001", "advisor": "Z990001", "name": "Ola", "name": "Kari", "birth_date": "2004-05-17",'
+            ' "benefits": {"dagpenger": {"end": null, "end": "2024-01-01"}}}')
+    path = tmp_path / "dup.json"
+    path.write_text('{"format": "navoppfolging-portfolio", "version": 1, "version": 1, '
+                    f'"cases": [{case}]}}', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--db", db_url, "import", str(path)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "version: står flere ganger i samme objekt (bare én verdi er tillatt)",
+        "cases[0].name: står flere ganger i samme objekt (bare én verdi er tillatt)",
+        "cases[0].benefits.dagpenger.end: står flere ganger i samme objekt (bare én verdi er tillatt)",
+    ]
+    assert _table_counts(db_url) == before
