@@ -426,7 +426,8 @@ def parse_portfolio(data: Any, *, known_advisors: Collection[str] = ()) -> d.Por
         r.bad("format", f"forventet {FORMAT!r}, fikk {_short(o.get('format'))!r}")
     if o.get("version") is None:
         r.bad("version", "mangler (påkrevd)")
-    elif o.get("version") != VERSION or isinstance(o.get("version"), bool):
+    elif type(o.get("version")) is not int or o.get("version") != VERSION:
+        # The integer 1 only: 1.0 == 1 and True == 1 in Python, but neither is version 1.
         r.bad("version", f"versjon {_short(o.get('version'))!r} støttes ikke (forventet {VERSION})")
     advisors = r.items(o.get("advisors"), "advisors", lambda x, p: _advisor(r, x, p))
     cases = r.items(o.get("cases"), "cases", lambda x, p: _case(r, x, p))

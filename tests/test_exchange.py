@@ -245,6 +245,20 @@ def test_missing_birth_date_is_one_line_on_the_command_line(tmp_path: Path, db_u
     assert capsys.readouterr().err.splitlines() == ["cases[0].birth_date: mangler (påkrevd)"]
 
 
+@pytest.mark.parametrize("version", [1.0, True, "1", 1.5, 2, 0])
+def test_version_must_be_the_integer_1(version: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_portfolio({**copy.deepcopy(MINIMAL), "version": version})
+    assert [str(p) for p in info.value.problems] == [f"version: versjon {version!r} støttes ikke (forventet 1)"]
+
+
+def test_version_1_0_in_a_file_is_rejected(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps(MINIMAL).replace('"version": 1,', '"version": 1.0,'), encoding="utf-8")
+    assert main(["--db", db_url, "import", str(path)]) == 2
+    assert "version: versjon 1.0 støttes ikke (forventet 1)" in capsys.readouterr().err
+
+
 def test_valid_fnr_and_d_number_are_accepted() -> None:
     data = copy.deepcopy(MINIMAL)
     data["cases"][0]["fnr"] = "15108695088"  # fødselsnummer with valid checksums
