@@ -414,8 +414,12 @@ def validate_case(case: d.Case, path: str = "") -> list[Problem]:
     return problems
 
 
-def parse_portfolio(data: Any, *, known_advisors: Collection[str] = ()) -> d.Portfolio:
-    """Validate the whole document; raise ValidationError listing every problem."""
+def parse_portfolio(data: Any, *, known_advisors: Collection[str] | None = ()) -> d.Portfolio:
+    """Validate the whole document; raise ValidationError listing every problem.
+
+    A case's advisor must be in the file or in ``known_advisors`` (the database's). With
+    ``known_advisors=None`` that check is left to the caller (``unknown_advisors``), so a file
+    can be validated before the database is opened."""
     r = _Reader()
     o = r.obj(data, "", keys=("format", "version", "advisors", "cases"))
     if o is None:
@@ -452,14 +456,24 @@ def parse_portfolio(data: Any, *, known_advisors: Collection[str] = ()) -> d.Por
                     refs[ref] = i
             # Against every ident the file names, valid or not: an advisor with a problem of its
             # own is reported there, not again as «ukjent veileder» for each of its cases.
-            if isinstance(adv, str) and adv and adv not in seen and adv not in known_advisors:
+            if (isinstance(adv, str) and adv and adv not in seen and known_advisors is not None
+                    and adv not in known_advisors):
                 r.bad(f"cases[{i}].advisor", f"ukjent veileder {_short(adv)!r} (ikke i filen eller databasen)")
     if r.problems:
         raise ValidationError(r.problems)
     return d.Portfolio(advisors=advisors, cases=cases)
 
 
-def read_file(path: Path, *, known_advisors: Collection[str] = ()) -> d.Portfolio:
+def unknown_advisors(portfolio: d.Portfolio, known_advisors: Collection[str]) -> list[Problem]:
+    """The check ``parse_portfolio(known_advisors=None)`` left out: each case whose advisor is
+    neither in the file nor in ``known_advisors``. A parsed portfolio holds every case of the
+    file in order, so ``cases[i]`` is the file's."""
+    in_file = {a.ident for a in portfolio.advisors}
+    return [Problem(f"cases[{i}].advisor", f"ukjent veileder {_short(c.advisor)!r} (ikke i filen eller databasen)")
+            for i, c in enumerate(portfolio.cases) if c.advisor not in in_file and c.advisor not in known_advisors]
+
+
+def read_file(path: Path, *, known_advisors: Collection[str] | None = ()) -> d.Portfolio:
     """Read and validate an exchange file; every problem becomes a ValidationError line."""
     try:
         raw = path.read_bytes()

@@ -134,12 +134,17 @@ def test_bad_file_lists_every_problem_and_writes_nothing(tmp_path: Path, db_url:
         "cases[0].nickname": "ukjent felt",
         "cases[0].activities[0].title": "for lang tekst",
         "cases[1].ref": "står to ganger",
-        "cases[2].advisor": "ukjent veileder",
     }
     for path, fragment in expected.items():
         assert any(line.startswith(f"{path}: ") and fragment in line for line in err), (path, err)
     assert "Traceback" not in "\n".join(err)
     assert _table_counts(db_url) == before
+    # The one check that needs the database (advisors not in the file) runs once the file is
+    # otherwise valid — the command refuses a bad file before opening the database. Given the
+    # database's advisors, parse_portfolio reports it in the same pass as everything else.
+    with pytest.raises(ValidationError) as info:
+        parse_portfolio(_bad_file(), known_advisors={"Z990001"})
+    assert "cases[2].advisor: ukjent veileder 'Z000000' (ikke i filen eller databasen)" in map(str, info.value.problems)
 
 
 @pytest.mark.parametrize(
@@ -314,3 +319,32 @@ def test_duplicate_keys_are_rejected_and_nothing_is_written(tmp_path: Path, db_u
         "cases[0].benefits.dagpenger.end: står flere ganger i samme objekt (bare én verdi er tillatt)",
     ]
     assert _table_counts(db_url) == before
+
+
+def test_invalid_file_does_not_create_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad file used to create and migrate the database (and its lock file) before it was read."""
+    folder = tmp_path / "db"
+    folder.mkdir()
+    bad = _write(tmp_path / "bad.json", _bad_file())
+    assert main(["--db", f"sqlite:///{folder / 'new.db'}", "import", str(bad)]) == 2
+    assert "cases[0].birth_date: ikke en gyldig dato" in capsys.readouterr().err
+    assert list(folder.iterdir()) == []
+
+
+def test_invalid_file_writes_no_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Opening an existing database takes the day's first backup: not for a file that is refused."""
+    folder = tmp_path / "db"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'x.db'}"
+    assert main(["--db", url, "import", str(_write(tmp_path / "ok.json", MINIMAL))]) == 0
+    before = sorted(p.name for p in folder.rglob("*"))
+    assert main(["--db", url, "import", str(_write(tmp_path / "bad.json", _bad_file()))]) == 2
+    assert sorted(p.name for p in folder.rglob("*")) == before
+    assert not (folder / "backups").exists()
+    # The check that needs the database still runs (an advisor neither in the file nor there).
+    only_case = {"format": "navoppfolging-portfolio", "version": 1,
+                 "cases": [{"ref": "U-0002", "advisor": "Z000000", "name": "Kari", "birth_date": "2001-02-03"}]}
+    capsys.readouterr()
+    assert main(["--db", url, "import", str(_write(tmp_path / "c.json", only_case))]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "cases[0].advisor: ukjent veileder 'Z000000' (ikke i filen eller databasen)"]

@@ -47,13 +47,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_json(args: argparse.Namespace) -> int:
-    from navoppfolging.exchange import read_file
+    from navoppfolging.exchange import read_file, unknown_advisors
     from navoppfolging.services import PortfolioService
 
+    # Everything that does not need the database first: a bad file must not create, migrate
+    # or back up the database (opening does all three).
+    portfolio = read_file(args.file, known_advisors=None)
     db = open_db(args)
     try:
         service = PortfolioService(db)
-        portfolio = read_file(args.file, known_advisors=service.advisor_idents())
+        problems = unknown_advisors(portfolio, service.advisor_idents())
+        if problems:
+            raise ValidationError(problems)
         if args.dry_run:
             print(f"Tørrkjøring: filen er gyldig ({len(portfolio.cases)} saker, {len(portfolio.advisors)} veiledere). "
                   "Ingenting er skrevet.")
