@@ -36,3 +36,17 @@ def test_delegate_until_must_be_yyyy_mm_dd(tmp_path: Path, capsys: pytest.Captur
     assert main(["admin", "delegate", "U-0001", "Z990001", "--until", value,
                  "--db", f"sqlite:///{tmp_path / 't.db'}"]) == 2
     assert "--until: ikke en dato" in capsys.readouterr().err
+
+
+def test_import_json_refuses_as_of_like_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``import x.json --as-of …`` silently ignored the option, while ``export x.json --as-of``
+    refused it; now both are bad usage (exit 2) and nothing is opened or written."""
+    db_file = tmp_path / "t.db"
+    src = tmp_path / "x.json"
+    src.write_text('{"format": "navoppfolging-portfolio", "version": 1}', encoding="utf-8")
+    assert main(["import", str(src), "--as-of", "2024-01-01", "--db", f"sqlite:///{db_file}"]) == 2
+    assert "--as-of gjelder bare import fra .xlsx og .csv" in capsys.readouterr().err
+    assert not db_file.exists()
+    assert main(["export", str(tmp_path / "y.json"), "--as-of", "2024-01-01", "--db", f"sqlite:///{db_file}"]) == 2
+    assert "--as-of gjelder ikke for .json-eksport" in capsys.readouterr().err
+    # Spreadsheet import still takes --as-of (tests/test_tabular.py uses it).

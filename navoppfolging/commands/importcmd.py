@@ -43,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
         return run_tabular(args)
     if args.advisor is not None or args.report is not None:
         raise UsageError("--advisor og --report gjelder bare import fra .xlsx og .csv")
+    # As ``export`` does: an option that does nothing for JSON is a mistake worth telling (the
+    # exchange file's dates are all explicit; nothing is computed from «today»).
+    if args.as_of is not None:
+        raise UsageError("--as-of gjelder bare import fra .xlsx og .csv")
     return run_json(args)
 
 
