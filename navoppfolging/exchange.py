@@ -200,7 +200,7 @@ def _advisor(r: _Reader, v: Any, path: str) -> d.Advisor | None:
         ident=d.AdvisorIdent(r.text(o.get("ident"), f"{path}.ident", limit="ident", required=True) or ""),
         name=r.text(o.get("name"), f"{path}.name", limit="name", required=True) or "",
         unit=r.text(o.get("unit"), f"{path}.unit", limit="unit"),
-        role=r.enum(o.get("role"), f"{path}.role", d.Role) or d.Role.VEILEDER,
+        role=r.enum(o.get("role"), f"{path}.role", d.Role),  # None: keep the stored role (d.Advisor)
         phone=r.text(o.get("phone"), f"{path}.phone", limit="phone"),
         email=r.text(o.get("email"), f"{path}.email", limit="email"),
     )
@@ -546,7 +546,8 @@ def portfolio_to_dict(p: d.Portfolio) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "advisors": [{"ident": a.ident, "name": a.name, "unit": a.unit, "role": a.role.value, "phone": a.phone,
+        "advisors": [{"ident": a.ident, "name": a.name, "unit": a.unit, "role": a.role.value if a.role else None,
+                      "phone": a.phone,
                       "email": a.email} for a in p.advisors],
         "cases": [case_to_dict(c) for c in p.cases],
     }

@@ -348,3 +348,49 @@ def test_invalid_file_writes_no_backup(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["--db", url, "import", str(_write(tmp_path / "c.json", only_case))]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "cases[0].advisor: ukjent veileder 'Z000000' (ikke i filen eller databasen)"]
+
+
+def test_advisor_role_left_out_keeps_the_stored_role(tmp_path: Path, db_url: str) -> None:
+    """Re-importing a team leader without ``role`` demoted him to VEILEDER (team-mode access
+    depends on the role). A role left out or null now keeps the stored one; a new advisor without
+    one is a VEILEDER; a stated role is still applied."""
+    from navoppfolging.domain import Advisor, AdvisorIdent, Role
+    from navoppfolging.services import AdvisorService
+
+    first = {"format": "navoppfolging-portfolio", "version": 1,
+             "advisors": [{"ident": "Z990002", "name": "Per Teamleder", "role": "TEAMLEDER", "unit": "0315"}]}
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "a.json", first))]) == 0
+
+    def roles() -> dict[str, Role | None]:
+        db = Database.open(db_url)
+        try:
+            return {a.ident: a.role for a in AdvisorService(db).list()}
+        finally:
+            db.close()
+
+    again = {"format": "navoppfolging-portfolio", "version": 1,
+             "advisors": [{"ident": "Z990002", "name": "Per Teamleder"},
+                          {"ident": "Z990003", "name": "Nina Ny", "role": None}]}
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "b.json", again))]) == 0
+    assert roles() == {"Z990002": Role.TEAMLEDER, "Z990003": Role.VEILEDER}
+    again["advisors"][0]["role"] = None
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "c.json", again))]) == 0
+    assert roles()["Z990002"] is Role.TEAMLEDER
+    # Stated: applied, both ways.
+    again["advisors"][0]["role"] = "VEILEDER"
+    again["advisors"][1]["role"] = "TEAMLEDER"
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "d.json", again))]) == 0
+    assert roles() == {"Z990002": Role.VEILEDER, "Z990003": Role.TEAMLEDER}
+    # The same rule for the service the window and `admin` save through.
+    db = Database.open(db_url)
+    try:
+        AdvisorService(db).save(Advisor(ident=AdvisorIdent("Z990003"), name="Nina Ny"))
+        AdvisorService(db).save(Advisor(ident=AdvisorIdent("Z990004"), name="Ola Ny"))
+    finally:
+        db.close()
+    assert roles() == {"Z990002": Role.VEILEDER, "Z990003": Role.TEAMLEDER, "Z990004": Role.VEILEDER}
+    # Export always states the role.
+    assert main(["--db", db_url, "export", str(tmp_path / "out.json")]) == 0
+    out = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert {a["ident"]: a["role"] for a in out["advisors"]} == {
+        "Z990002": "VEILEDER", "Z990003": "TEAMLEDER", "Z990004": "VEILEDER"}
