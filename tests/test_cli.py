@@ -50,3 +50,66 @@ def test_import_json_refuses_as_of_like_export(tmp_path: Path, capsys: pytest.Ca
     assert main(["export", str(tmp_path / "y.json"), "--as-of", "2024-01-01", "--db", f"sqlite:///{db_file}"]) == 2
     assert "--as-of gjelder ikke for .json-eksport" in capsys.readouterr().err
     # Spreadsheet import still takes --as-of (tests/test_tabular.py uses it).
+
+
+# --- files the commands write -----------------------------------------------------------------
+
+
+def _missing_dir_cases(tmp: Path) -> list[list[str]]:
+    missing = tmp / "finnes-ikke"
+    csv = tmp / "liste.csv"
+    csv.write_text("Navn;Fødselsdato\nOla Nordmann;17.05.2004\n", encoding="utf-8")
+    return [
+        ["export", str(missing / "x.json")],
+        ["export", str(missing / "x.csv")],
+        ["export", str(missing / "x.xlsx")],
+        ["export", str(missing / "x.ics")],
+        ["plan", "U-0001", "-o", str(missing / "x.pdf")],
+        ["demo", str(missing / "x.json")],
+        ["workload", "--xlsx", str(missing / "x.xlsx")],
+        ["import", str(csv), "--report", str(missing / "avviste.csv")],
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_output_in_a_missing_folder_is_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 index: int) -> None:
+    """``export /nonexistent-dir/x.json`` ended in «uventet feil (FileNotFoundError)» (exit 1) after
+    opening the database; now: which path, what is wrong, exit 2, before the database is opened."""
+    argv = _missing_dir_cases(tmp_path)[index]
+    db_file = tmp_path / "t.db"
+    assert main([*argv, "--db", f"sqlite:///{db_file}"]) == 2
+    err = capsys.readouterr().err
+    assert f"mappen {tmp_path / 'finnes-ikke'} finnes ikke" in err and "uventet feil" not in err, err
+    assert not db_file.exists()
+
+
+@pytest.mark.parametrize("argv", [["export", "{dir}"], ["export", "{dir}/mappe.csv"], ["plan", "U-0001", "-o", "{dir}"],
+                                  ["demo", "{dir}"]])
+def test_output_that_is_a_folder_is_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              argv: list[str]) -> None:
+    """``export /tmp`` ended in «uventet feil (IsADirectoryError)»."""
+    (tmp_path / "mappe.csv").mkdir()
+    args = [a.replace("{dir}", str(tmp_path)) for a in argv]
+    assert main([*args, "--db", f"sqlite:///{tmp_path / 't.db'}"]) == 2
+    err = capsys.readouterr().err
+    assert f"kan ikke skrive {args[-1]}: det er en mappe, ikke en fil" in err, err
+
+
+@pytest.mark.parametrize(("error", "code", "message"), [
+    (PermissionError(13, "Permission denied"), 2, "mangler skrivetilgang"),
+    (OSError(28, "No space left on device"), 1, "disken er full"),
+])
+def test_errors_while_writing_name_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str], error: OSError, code: int,
+                                            message: str) -> None:
+    """What the check before cannot foresee (no access — root may write anywhere, so simulated
+    here —, a full disk) is still a message naming the file."""
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("navoppfolging.exchange.write_file", refuse)
+    target = tmp_path / "x.json"
+    assert main(["export", str(target), "--db", f"sqlite:///{tmp_path / 't.db'}"]) == code
+    err = capsys.readouterr().err
+    assert f"{target}: {message}" in err and "uventet feil" not in err and "Permission" not in err, err

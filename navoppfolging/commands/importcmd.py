@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from navoppfolging.commands import open_db, parse_as_of
+from navoppfolging.commands import check_output, open_db, parse_as_of, writing
 from navoppfolging.errors import Problem, UsageError, ValidationError
 
 TABULAR_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
@@ -78,6 +78,8 @@ def run_tabular(args: argparse.Namespace) -> int:
     from navoppfolging.services import AdvisorService, CaseService, PortfolioService
 
     as_of = parse_as_of(args.as_of)
+    if args.report is not None:
+        check_output(args.report)
     table = tabular.read_table(args.file)  # before the database: a bad file costs nothing
     mapping = tabular.ColumnMapping.recognise(table.headers)
     db = open_db(args)
@@ -98,7 +100,8 @@ def run_tabular(args: argparse.Namespace) -> int:
         for row, note in report.notes:
             print(f"Rad {row} (merknad): {note}", file=out)
         if args.report is not None:
-            report.save(args.report)
+            with writing(args.report):
+                report.save(args.report)
             print(f"Rapporten over avviste rader er lagret i {args.report}.", file=out)
         if not result.valid:
             print("Ingen gyldige rader: ingenting er importert.", file=sys.stderr)
