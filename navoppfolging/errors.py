@@ -43,3 +43,9 @@ class UsageError(NavOppfolgingError):
 
 class DatabaseError(NavOppfolgingError):
     """The database cannot be opened or used (wrong key, locked, newer schema …)."""
+
+
+class DatabaseUrlError(DatabaseError, UsageError):
+    """``--db`` / ``NAVOPPFOLGING_DB`` names no database that can be opened: not a URL, an unknown
+    database type, a file in a folder that does not exist. The caseworker's input, so exit 2 on
+    the command line (a UsageError); the window shows it as any DatabaseError."""

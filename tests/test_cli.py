@@ -113,3 +113,73 @@ def test_errors_while_writing_name_the_file(tmp_path: Path, monkeypatch: pytest.
     assert main(["export", str(target), "--db", f"sqlite:///{tmp_path / 't.db'}"]) == code
     err = capsys.readouterr().err
     assert f"{target}: {message}" in err and "uventet feil" not in err and "Permission" not in err, err
+
+
+# --- the database URL --------------------------------------------------------------------------
+
+SECRET = "hemmelig-pw-42"
+
+
+def _logs() -> str:
+    import os
+
+    folder = Path(os.environ["NAVOPPFOLGING_LOG_DIR"])
+    return "".join(p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("url", ["notaurl://x", f"postgresql+nodriver://z990001:{SECRET}@server/db",
+                                 f"mysql://z990001:{SECRET}@server/db", "ikke en url",
+                                 f"postgresql://z990001:{SECRET}@server:port/db"])
+def test_invalid_database_url_is_bad_usage_without_the_password(capsys: pytest.CaptureFixture[str], url: str) -> None:
+    """``due --db notaurl://x`` ended in «uventet feil (NoSuchModuleError)» with exit 1, and an
+    unparsable URL was quoted whole in the message — password included."""
+    assert main(["due", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("navoppfolging: ugyldig database-URL") and "uventet feil" not in err, err
+    assert SECRET not in err and SECRET not in _logs()
+
+
+@pytest.mark.parametrize("url", [f"postgresql://z990001:{SECRET}@127.0.0.1:1/team", "postgresql://z990001@127.0.0.1:1/team"])
+def test_unreachable_database_server_is_a_clear_message(capsys: pytest.CaptureFixture[str], url: str) -> None:
+    """Nothing listens on port 1: OperationalError fell to «uventet feil (OperationalError)»."""
+    assert main(["due", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert "Får ikke kontakt med databasen på 127.0.0.1:1" in err and "uventet feil" not in err, err
+    assert SECRET not in err and SECRET not in _logs() and "Traceback" not in _logs()
+
+
+def test_refused_login_is_named_as_such() -> None:
+    from sqlalchemy.engine import make_url
+
+    from navoppfolging.teamdb import server_error
+
+    url = make_url(f"postgresql://z990001:{SECRET}@server/team")
+    refused = server_error(url, Exception('FATAL:  password authentication failed for user "z990001"'))
+    assert str(refused) == "Databaseserveren avviste innloggingen for z990001: feil brukernavn eller passord."
+    # An unescaped «@» in the password: SQLAlchemy takes the rest as the host; it is not shown.
+    odd = make_url("postgresql://z990001:hemmelig@del@server/team")
+    assert "del" not in str(server_error(odd, Exception("could not translate host name")))
+
+
+@pytest.mark.parametrize("via", ["--db", "env"])
+def test_explicit_database_in_a_missing_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str], via: str) -> None:
+    """``--db sqlite:////path/in/missing/dir/x.db`` silently created the folders (and an empty
+    database): a typo in the path. Only the default location's folder is created."""
+    folder = tmp_path / "skrivefeil" / "mappe"
+    url = f"sqlite:///{folder / 'x.db'}"
+    argv = ["due", "--db", url] if via == "--db" else ["due"]
+    if via == "env":
+        monkeypatch.setenv("NAVOPPFOLGING_DB", url)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"mappen {folder} finnes ikke" in err and "uventet feil" not in err, err
+    assert not (tmp_path / "skrivefeil").exists()
+
+
+def test_default_database_folder_is_still_created(capsys: pytest.CaptureFixture[str]) -> None:
+    from navoppfolging.paths import default_db_file
+
+    assert not default_db_file().parent.exists()
+    assert main(["due", "--as-of", "2024-03-01"]) == 0
+    assert default_db_file().is_file()

@@ -579,3 +579,17 @@ def test_the_window_is_built_top_down_under_the_stylesheet(qtbot, themed_app, de
         themed_app.removeEventFilter(watch)
     qtbot.addWidget(window)
     assert 0 < len(changes) <= 150
+
+
+def test_window_start_with_a_database_in_a_missing_folder_says_so_once(tmp_path: Path, qapp,  # type: ignore[no-untyped-def]
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``navoppfolging --db sqlite:///…/mangler/x.db`` used to create the folders; now the window
+    tells why it cannot open the database — once: trying again cannot fix a wrong path."""
+    from navoppfolging.ui import app, messages
+
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "show_error", lambda _parent, _title, text, *a: shown.append(text))
+    folder = tmp_path / "mangler"
+    assert app.open_state(f"sqlite:///{folder / 'x.db'}") is None
+    assert len(shown) == 1 and f"mappen {folder} finnes ikke" in shown[0]
+    assert not folder.exists()

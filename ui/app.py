@@ -25,7 +25,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication
 
 from navoppfolging import APP_NAME, __version__
-from navoppfolging.errors import NavOppfolgingError
+from navoppfolging.errors import NavOppfolgingError, UsageError
 from navoppfolging.quickread import PendingQuickOpen, QuickOpen
 
 # Set by bench/bench_startup.py: print «READY <peak RSS KiB>» once the table has painted, and quit.
@@ -103,7 +103,8 @@ T = TypeVar("T")
 
 
 def _attempts(open_once: Callable[[], T]) -> T | None:
-    """A wrong passphrase is refused with a message; the user may try again (three times)."""
+    """A wrong passphrase is refused with a message; the user may try again (three times). A
+    mistake in the database URL (``--db``: UsageError) is told once: trying again cannot help."""
     from . import messages
 
     for _attempt in range(3):
@@ -111,7 +112,7 @@ def _attempts(open_once: Callable[[], T]) -> T | None:
             return open_once()
         except NavOppfolgingError as exc:
             messages.show_error(None, "Kan ikke åpne databasen", str(exc))
-            if "Avbrutt" in str(exc) or "allerede åpen" in str(exc):
+            if isinstance(exc, UsageError) or "Avbrutt" in str(exc) or "allerede åpen" in str(exc):
                 return None
     return None
 
