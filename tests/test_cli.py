@@ -183,3 +183,43 @@ def test_default_database_folder_is_still_created(capsys: pytest.CaptureFixture[
     assert not default_db_file().parent.exists()
     assert main(["due", "--as-of", "2024-03-01"]) == 0
     assert default_db_file().is_file()
+
+
+# --- stdout closed by its reader -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cases", "extra", "buffered"), [(50, [], True), (0, [], True), (50, ["--json"], False)])
+def test_closed_stdout_ends_quietly(tmp_path: Path, cases: int, extra: list[str], buffered: bool) -> None:
+    """``navoppfolging due | head`` gave «uventet feil (BrokenPipeError)» and a traceback in the
+    log. Now: exit 1, nothing on stderr, nothing in the log — whether the pipe breaks while the
+    table is written (the demo portfolio's is longer than the stdout buffer; or no buffer:
+    PYTHONUNBUFFERED) or only at the last flush (no cases: a few lines, still buffered when the
+    command returns — Python's own flush at exit would print «Exception ignored»)."""
+    import os
+    import subprocess
+    import sys
+
+    from navoppfolging.db import Database
+    from navoppfolging.demo import generate
+    from navoppfolging.services import PortfolioService
+    from tests.conftest import TODAY
+
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    db = Database.open(url, actor="Z990001")
+    try:
+        PortfolioService(db).import_portfolio(generate(TODAY, n=cases))
+    finally:
+        db.close()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    child = subprocess.Popen([sys.executable, "-m", "navoppfolging", "due", "--db", url, "--as-of", TODAY.isoformat(),
+                              "--horizon", "365", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, cwd=Path(__file__).resolve().parent.parent, env=env)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader goes away before anything is written
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 1
+    assert err == ""
+    log = _logs()
+    assert "uventet feil" not in log and "Traceback" not in log and "BrokenPipe" not in log
