@@ -92,7 +92,7 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 def no_arguments() -> argparse.Namespace:
     """What the parser gives for an empty command line (the window with the default database).
     Built without the parser: the advisor's usual start skips building it (≈ 3 ms, issue 9);
-    ``tests/test_cli.py`` proves it equals ``build_parser([]).parse_args([])``."""
+    ``tests/test_cli_start.py`` proves it equals ``build_parser([]).parse_args([])``."""
     return argparse.Namespace(db=None, debug=False, self_test=False, command=None)
 
 
