@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -91,7 +92,7 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 def no_arguments() -> argparse.Namespace:
     """What the parser gives for an empty command line (the window with the default database).
     Built without the parser: the advisor's usual start skips building it (≈ 3 ms, issue 9);
-    ``tests/test_cli.py`` proves it equals ``build_parser([]).parse_args([])``."""
+    ``tests/test_cli_start.py`` proves it equals ``build_parser([]).parse_args([])``."""
     return argparse.Namespace(db=None, debug=False, self_test=False, command=None)
 
 
@@ -116,7 +117,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             pending = PendingQuickOpen(args.db)
             app = importlib.import_module("navoppfolging.ui.app")
             return int(app.run(db_url=args.db, pending=pending))
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, so that a reader gone away (below) is seen before the exit's flush
+        return code
+    except BrokenPipeError:
+        # stdout's reader has gone (``navoppfolging due | head``): stop quietly — no message, no
+        # traceback, no log entry. Python's recipe: point stdout at devnull so the flush at exit
+        # does not fail again, and exit 1 (the output was not all delivered).
+        _discard_stdout()
+        return 1
     except ValidationError as exc:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
@@ -137,6 +146,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("uventet feil")
         print(f"navoppfolging: uventet feil ({type(exc).__name__}). Kjør med --debug for detaljer.", file=sys.stderr)
         return 1
+
+
+def _discard_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # io.UnsupportedOperation: stdout is no file (tests capture it)
+        pass
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ rule in rules.md («2024-08-31 + 6 months = 2025-02-28»).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from dateutil.relativedelta import relativedelta
 
@@ -50,8 +51,16 @@ def fmt_long(day: dt.date) -> str:
     return f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"
 
 
+# ASCII digits only: ``\d`` would also take «２０２４» (full-width digits).
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_iso(text: str) -> dt.date:
-    """Strict ISO YYYY-MM-DD (the exchange format); raises ValueError otherwise."""
-    if len(text) != 10:
-        raise ValueError(text)
-    return dt.date.fromisoformat(text)
+    """Strict ISO ``YYYY-MM-DD`` (the exchange format and the command line); ValueError otherwise.
+
+    The one parser for dates read from files and the command line. ``date.fromisoformat`` alone
+    is not enough: since Python 3.11 it also takes week dates («2004-W01-1») and the basic
+    format («20240301»), which the contract does not allow."""
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"not YYYY-MM-DD: {text[:40]!r}")
+    return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, QueuePool
 
 from navoppfolging.crypto import open_error
-from navoppfolging.errors import DatabaseError
+from navoppfolging.errors import DatabaseError, DatabaseUrlError
 from navoppfolging.paths import ENV_DB, default_db_file
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 ENCRYPTED_DRIVER = "sqlite+pysqlcipher"
 BACKUP_KEEP_SETTING = "backup.keep"
 BACKUP_KEEP_DEFAULT = 10
+URL_HINT = "f.eks. sqlite:///sti/til/fil.db eller postgresql://bruker@server/database"
 
 
 def default_url() -> URL:
@@ -68,8 +69,47 @@ def resolve_url(url: str | URL | None) -> URL:
         return default_url()
     try:
         return make_url(url) if isinstance(url, str) else url
-    except Exception:  # noqa: BLE001 - SQLAlchemy raises ArgumentError with an English text
-        raise DatabaseError(f"Ugyldig database-URL (SQLAlchemy-format forventet, f.eks. sqlite:///sti/til/fil.db): {url!r}") from None
+    except Exception:  # noqa: BLE001 - ArgumentError with an English text; ValueError for a bad port
+        # Never the URL itself in the message: it may hold a password.
+        raise DatabaseUrlError(f"ugyldig database-URL: kan ikke tolkes ({URL_HINT}).") from None
+
+
+def _check_driver(url: URL) -> None:
+    """A database type SQLAlchemy does not know (``notaurl://``) or whose driver is not installed
+    (``mysql://``) is a mistake in the caseworker's URL, found before anything is opened."""
+    try:
+        url.get_dialect().import_dbapi()
+    except (sa_exc.NoSuchModuleError, ImportError):
+        # The driver name holds no password (it is the part before «://»).
+        raise DatabaseUrlError(f"ugyldig database-URL: databasetypen «{url.drivername}» støttes ikke ({URL_HINT}).") from None
+
+
+def _check_folder(path: Path, *, explicit: bool) -> None:
+    """The default file's folder is created on first use. A file named by ``--db`` or
+    ``NAVOPPFOLGING_DB`` must be in a folder that exists: a typo in the path must not quietly
+    create a new, empty database somewhere else."""
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if explicit:
+        raise DatabaseUrlError(f"mappen {folder} finnes ikke, så databasen {path.name} kan ikke åpnes eller opprettes. "
+                               "Rett stien i --db (eller NAVOPPFOLGING_DB), eller opprett mappen først.")
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+@contextmanager
+def _server_errors(url: URL) -> Iterator[None]:
+    """A database server that cannot be reached or refuses the login: a bokmål message naming the
+    server (never the password, nor the driver's text), not «uventet feil»."""
+    if is_sqlite(url):
+        yield  # a file's errors are handled where it is opened (``_probe_sqlite``)
+        return
+    try:
+        yield
+    except sa_exc.OperationalError as exc:
+        from navoppfolging.teamdb import server_error
+
+        raise server_error(url, exc) from None
 
 
 def is_sqlite(url: URL) -> bool:
@@ -121,9 +161,6 @@ def create_app_engine(url: URL, *, for_migration: bool = False, **kwargs: Any) -
         kwargs["poolclass"] = QueuePool
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
     if is_sqlite(url):
-        path = sqlite_file(url)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
         if for_migration:
             engine = create_engine(url, poolclass=NullPool, **kwargs)
             event.listen(engine, "connect", _sqlite_migration_pragmas)
@@ -181,36 +218,41 @@ class Database:
 
         explicit = url is not None or bool(os.environ.get(ENV_DB))
         resolved = resolve_url(url)
-        if resolved.get_backend_name() == "postgresql":
-            # Team mode: the password comes from the OS keyring or is asked once
-            # (``password_prompt``) and then kept there — never in a file. The actor is the
-            # login role, which row-level security checks on every audit entry.
-            from navoppfolging.teamdb import connect_url
-
-            resolved = connect_url(resolved, password_prompt, probe=_probe)
-            actor = actor or (resolved.username or _default_actor()).lower()
+        if explicit:
+            _check_driver(resolved)
         path = sqlite_file(resolved)
-        lock = locking.acquire(path) if path is not None else None
-        engine: Engine | None = None
-        try:
-            resolved, encrypted = _with_key(resolved, path, explicit=explicit, passphrase_provider=passphrase_provider)
-            engine = create_app_engine(resolved)
-            _probe_sqlite(engine, resolved, path)
-            existed = path is not None and _has_schema(engine)
-            db = cls(engine=engine, url=resolved, actor=actor or _default_actor(), encrypted=encrypted, lock=lock)
-            if migrate:
-                from navoppfolging.migrate import upgrade_if_needed
+        if path is not None:
+            _check_folder(path, explicit=explicit)
+        with _server_errors(resolved):
+            if resolved.get_backend_name() == "postgresql":
+                # Team mode: the password comes from the OS keyring or is asked once
+                # (``password_prompt``) and then kept there — never in a file. The actor is the
+                # login role, which row-level security checks on every audit entry.
+                from navoppfolging.teamdb import connect_url
 
-                upgrade_if_needed(db, backup=backup)
-            if backup and existed:
-                db.daily_backup(today=today)
-            return db
-        except BaseException:
-            if engine is not None:
-                engine.dispose()
-            if lock is not None:
-                lock.release()
-            raise
+                resolved = connect_url(resolved, password_prompt, probe=_probe)
+                actor = actor or (resolved.username or _default_actor()).lower()
+            lock = locking.acquire(path) if path is not None else None
+            engine: Engine | None = None
+            try:
+                resolved, encrypted = _with_key(resolved, path, explicit=explicit, passphrase_provider=passphrase_provider)
+                engine = create_app_engine(resolved)
+                _probe_sqlite(engine, resolved, path)
+                existed = path is not None and _has_schema(engine)
+                db = cls(engine=engine, url=resolved, actor=actor or _default_actor(), encrypted=encrypted, lock=lock)
+                if migrate:
+                    from navoppfolging.migrate import upgrade_if_needed
+
+                    upgrade_if_needed(db, backup=backup)
+                if backup and existed:
+                    db.daily_backup(today=today)
+                return db
+            except BaseException:
+                if engine is not None:
+                    engine.dispose()
+                if lock is not None:
+                    lock.release()
+                raise
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -163,10 +163,14 @@ ROLE_LABELS: dict[Role, str] = {Role.VEILEDER: "Veileder", Role.TEAMLEDER: "Team
 
 @dataclass(frozen=True, slots=True)
 class Advisor:
+    """``role`` None: not stated (an exchange file may leave it out). Saving or importing such an
+    advisor keeps an existing advisor's stored role and makes a new one VEILEDER; an advisor
+    read from the database always has its role."""
+
     ident: AdvisorIdent
     name: str
     unit: str | None = None
-    role: Role = Role.VEILEDER
+    role: Role | None = None
     phone: str | None = None
     email: str | None = None
 

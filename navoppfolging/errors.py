@@ -48,3 +48,9 @@ class DatabaseError(NavOppfolgingError):
 class AccessDeniedError(NavOppfolgingError):
     """The team database refused the user's role (PostgreSQL «insufficient privilege», SQLSTATE
     42501): the message says in bokmål what the role may not do, never the SQL."""
+
+
+class DatabaseUrlError(DatabaseError, UsageError):
+    """``--db`` / ``NAVOPPFOLGING_DB`` names no database that can be opened: not a URL, an unknown
+    database type, a file in a folder that does not exist. The caseworker's input, so exit 2 on
+    the command line (a UsageError); the window shows it as any DatabaseError."""

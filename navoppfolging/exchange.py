@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from navoppfolging import domain as d
+from navoppfolging.dates import parse_iso
 from navoppfolging.errors import Problem, ValidationError
 
 FORMAT = "navoppfolging-portfolio"
@@ -43,16 +44,17 @@ class _Reader:
     def bad(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 
-    def obj(self, value: Any, path: str, *, keys: Collection[str], required: Collection[str] = ()) -> dict[str, Any] | None:
+    def obj(self, value: Any, path: str, *, keys: Collection[str]) -> dict[str, Any] | None:
+        """``value`` if it is an object; unknown keys are reported. A missing required key is
+        reported by the reader of that field (``required=True``), once — not here as well."""
         if not isinstance(value, dict):
             self.bad(path, f"forventet et objekt, fikk {_kind(value)}")
             return None
         for key in value:
             if key not in keys:
                 self.bad(_key_path(path, key), "ukjent felt (skrivefeil?)")
-        for key in required:
-            if value.get(key) is None:
-                self.bad(f"{path}.{key}" if path else key, "mangler (påkrevd)")
+        for key in getattr(value, "duplicates", ()):
+            self.bad(_key_path(path, key), "står flere ganger i samme objekt (bare én verdi er tillatt)")
         return value
 
     def text(self, value: Any, path: str, *, limit: str, required: bool = False) -> str | None:
@@ -83,9 +85,7 @@ class _Reader:
             self.bad(path, f"forventet dato som tekst ÅÅÅÅ-MM-DD, fikk {_kind(value)}")
             return None
         try:
-            if len(value) != 10:
-                raise ValueError
-            return dt.date.fromisoformat(value)
+            return parse_iso(value)
         except ValueError:
             self.bad(path, f"ikke en gyldig dato (ÅÅÅÅ-MM-DD): {_short(value)!r}")
             return None
@@ -135,6 +135,24 @@ class _Reader:
         return tuple(out)
 
 
+class _JsonObject(dict[str, Any]):
+    """A JSON object as read by ``read_file``; ``duplicates`` names the keys that occurred more
+    than once. ``json`` keeps the last value silently, so ``"name": "Ola", "name": "Kari"`` would
+    import as Kari; ``_Reader.obj`` reports each duplicated key instead."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = _JsonObject(pairs)
+    if len(obj) != len(pairs):
+        counts: dict[str, int] = {}
+        for key, _value in pairs:
+            counts[key] = counts.get(key, 0) + 1
+        obj.duplicates = tuple(key for key, n in counts.items() if n > 1)
+    return obj
+
+
 def _key_path(path: str, key: str) -> str:
     """``cases[0].nmae``; a key that is empty, odd or long is quoted: ``cases[0]["a b"]``."""
     if key.isidentifier() and len(key) <= 40:
@@ -174,7 +192,7 @@ def _short(value: Any) -> Any:
 
 
 def _advisor(r: _Reader, v: Any, path: str) -> d.Advisor | None:
-    o = r.obj(v, path, keys=("ident", "name", "unit", "role", "phone", "email"), required=("ident", "name"))
+    o = r.obj(v, path, keys=("ident", "name", "unit", "role", "phone", "email"))
     if o is None:
         return None
     n = len(r.problems)
@@ -182,7 +200,7 @@ def _advisor(r: _Reader, v: Any, path: str) -> d.Advisor | None:
         ident=d.AdvisorIdent(r.text(o.get("ident"), f"{path}.ident", limit="ident", required=True) or ""),
         name=r.text(o.get("name"), f"{path}.name", limit="name", required=True) or "",
         unit=r.text(o.get("unit"), f"{path}.unit", limit="unit"),
-        role=r.enum(o.get("role"), f"{path}.role", d.Role) or d.Role.VEILEDER,
+        role=r.enum(o.get("role"), f"{path}.role", d.Role),  # None: keep the stored role (d.Advisor)
         phone=r.text(o.get("phone"), f"{path}.phone", limit="phone"),
         email=r.text(o.get("email"), f"{path}.email", limit="email"),
     )
@@ -196,7 +214,6 @@ def _case(r: _Reader, v: Any, path: str) -> d.Case | None:
               "flags", "registered_on", "follow_up_offered_on", "goal", "hovedmal", "benefits",
               "sick_leave_without_employer", "assessments", "contacts", "activities", "reminders", "exceptions",
               "external_contacts", "closed_on", "closed_reason"),
-        required=("ref", "advisor", "name", "birth_date"),
     )
     if o is None:
         return None
@@ -234,8 +251,11 @@ def _case(r: _Reader, v: Any, path: str) -> d.Case | None:
         closed_on=r.date(o.get("closed_on"), f"{path}.closed_on"),
         closed_reason=r.text(o.get("closed_reason"), f"{path}.closed_reason", limit="closed_reason"),
     )
-    # Cross-field checks run even when a field failed, so one pass reports everything.
-    r.problems.extend(validate_case(case, path))
+    # Cross-field checks run even when a field failed, so one pass reports everything — but a
+    # field that already has a problem is not reported again: a failed field is left empty in
+    # ``case`` («navn kan ikke være tomt» after «for lang tekst» would be false).
+    reported = {p.path for p in r.problems[n:]}
+    r.problems.extend(p for p in validate_case(case, path) if p.path not in reported)
     return case if len(r.problems) == n else None
 
 
@@ -263,7 +283,7 @@ def _item_id(r: _Reader, v: Any, path: str) -> d.ItemId:
 
 
 def _assessment(r: _Reader, v: Any, path: str) -> d.Assessment | None:
-    o = r.obj(v, path, keys=("date", "innsatsgruppe", "note"), required=("date", "innsatsgruppe"))
+    o = r.obj(v, path, keys=("date", "innsatsgruppe", "note"))
     if o is None:
         return None
     date = r.date(o.get("date"), f"{path}.date", required=True)
@@ -273,8 +293,7 @@ def _assessment(r: _Reader, v: Any, path: str) -> d.Assessment | None:
 
 
 def _contact(r: _Reader, v: Any, path: str) -> d.Contact | None:
-    o = r.obj(v, path, keys=("id", "date", "channel", "status", "summary", "interpreter_booked", "time", "place"),
-              required=("id", "date", "channel", "status"))
+    o = r.obj(v, path, keys=("id", "date", "channel", "status", "summary", "interpreter_booked", "time", "place"))
     if o is None:
         return None
     n = len(r.problems)
@@ -292,8 +311,7 @@ def _contact(r: _Reader, v: Any, path: str) -> d.Contact | None:
 
 
 def _activity(r: _Reader, v: Any, path: str) -> d.Activity | None:
-    o = r.obj(v, path, keys=("id", "title", "category", "status", "start", "end", "responsible", "description"),
-              required=("id", "title", "category", "status"))
+    o = r.obj(v, path, keys=("id", "title", "category", "status", "start", "end", "responsible", "description"))
     if o is None:
         return None
     n = len(r.problems)
@@ -311,7 +329,7 @@ def _activity(r: _Reader, v: Any, path: str) -> d.Activity | None:
 
 
 def _reminder(r: _Reader, v: Any, path: str) -> d.Reminder | None:
-    o = r.obj(v, path, keys=("id", "date", "text", "done"), required=("id", "date", "text"))
+    o = r.obj(v, path, keys=("id", "date", "text", "done"))
     if o is None:
         return None
     n = len(r.problems)
@@ -325,7 +343,7 @@ def _reminder(r: _Reader, v: Any, path: str) -> d.Reminder | None:
 
 
 def _exception(r: _Reader, v: Any, path: str) -> d.RecordedException | None:
-    o = r.obj(v, path, keys=("id", "date", "kind", "note"), required=("id", "date", "kind"))
+    o = r.obj(v, path, keys=("id", "date", "kind", "note"))
     if o is None:
         return None
     n = len(r.problems)
@@ -339,7 +357,7 @@ def _exception(r: _Reader, v: Any, path: str) -> d.RecordedException | None:
 
 
 def _external(r: _Reader, v: Any, path: str) -> d.ExternalContact | None:
-    o = r.obj(v, path, keys=("role", "name", "phone", "organisation"), required=("role", "name"))
+    o = r.obj(v, path, keys=("role", "name", "phone", "organisation"))
     if o is None:
         return None
     n = len(r.problems)
@@ -396,19 +414,27 @@ def validate_case(case: d.Case, path: str = "") -> list[Problem]:
     return problems
 
 
-def parse_portfolio(data: Any, *, known_advisors: Collection[str] = ()) -> d.Portfolio:
-    """Validate the whole document; raise ValidationError listing every problem."""
+def parse_portfolio(data: Any, *, known_advisors: Collection[str] | None = ()) -> d.Portfolio:
+    """Validate the whole document; raise ValidationError listing every problem.
+
+    A case's advisor must be in the file or in ``known_advisors`` (the database's). With
+    ``known_advisors=None`` that check is left to the caller (``unknown_advisors``), so a file
+    can be validated before the database is opened."""
     r = _Reader()
-    o = r.obj(data, "", keys=("format", "version", "advisors", "cases"), required=("format", "version"))
+    o = r.obj(data, "", keys=("format", "version", "advisors", "cases"))
     if o is None:
         raise ValidationError(r.problems)
-    if "format" in o and o.get("format") != FORMAT:
+    if o.get("format") is None:
+        r.bad("format", "mangler (påkrevd)")
+    elif o.get("format") != FORMAT:
         r.bad("format", f"forventet {FORMAT!r}, fikk {_short(o.get('format'))!r}")
-    if "version" in o and (o.get("version") != VERSION or isinstance(o.get("version"), bool)):
+    if o.get("version") is None:
+        r.bad("version", "mangler (påkrevd)")
+    elif type(o.get("version")) is not int or o.get("version") != VERSION:
+        # The integer 1 only: 1.0 == 1 and True == 1 in Python, but neither is version 1.
         r.bad("version", f"versjon {_short(o.get('version'))!r} støttes ikke (forventet {VERSION})")
     advisors = r.items(o.get("advisors"), "advisors", lambda x, p: _advisor(r, x, p))
     cases = r.items(o.get("cases"), "cases", lambda x, p: _case(r, x, p))
-    idents = {a.ident for a in advisors}
     seen: dict[str, int] = {}
     if isinstance(o.get("advisors"), list):
         for i, raw in enumerate(o["advisors"]):
@@ -428,14 +454,26 @@ def parse_portfolio(data: Any, *, known_advisors: Collection[str] = ()) -> d.Por
                     r.bad(f"cases[{i}].ref", f"referansen {_short(ref)!r} står to ganger (også cases[{refs[ref]}])")
                 else:
                     refs[ref] = i
-            if isinstance(adv, str) and adv and adv not in idents and adv not in known_advisors:
+            # Against every ident the file names, valid or not: an advisor with a problem of its
+            # own is reported there, not again as «ukjent veileder» for each of its cases.
+            if (isinstance(adv, str) and adv and adv not in seen and known_advisors is not None
+                    and adv not in known_advisors):
                 r.bad(f"cases[{i}].advisor", f"ukjent veileder {_short(adv)!r} (ikke i filen eller databasen)")
     if r.problems:
         raise ValidationError(r.problems)
     return d.Portfolio(advisors=advisors, cases=cases)
 
 
-def read_file(path: Path, *, known_advisors: Collection[str] = ()) -> d.Portfolio:
+def unknown_advisors(portfolio: d.Portfolio, known_advisors: Collection[str]) -> list[Problem]:
+    """The check ``parse_portfolio(known_advisors=None)`` left out: each case whose advisor is
+    neither in the file nor in ``known_advisors``. A parsed portfolio holds every case of the
+    file in order, so ``cases[i]`` is the file's."""
+    in_file = {a.ident for a in portfolio.advisors}
+    return [Problem(f"cases[{i}].advisor", f"ukjent veileder {_short(c.advisor)!r} (ikke i filen eller databasen)")
+            for i, c in enumerate(portfolio.cases) if c.advisor not in in_file and c.advisor not in known_advisors]
+
+
+def read_file(path: Path, *, known_advisors: Collection[str] | None = ()) -> d.Portfolio:
     """Read and validate an exchange file; every problem becomes a ValidationError line."""
     try:
         raw = path.read_bytes()
@@ -450,7 +488,7 @@ def read_file(path: Path, *, known_advisors: Collection[str] = ()) -> d.Portfoli
     except UnicodeDecodeError as exc:
         raise ValidationError([Problem("", f"filen er ikke gyldig UTF-8 (byte {exc.start})")]) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
         raise ValidationError([Problem("", f"ikke gyldig JSON: linje {exc.lineno}, kolonne {exc.colno}")]) from None
     except RecursionError:
@@ -508,7 +546,8 @@ def portfolio_to_dict(p: d.Portfolio) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "advisors": [{"ident": a.ident, "name": a.name, "unit": a.unit, "role": a.role.value, "phone": a.phone,
+        "advisors": [{"ident": a.ident, "name": a.name, "unit": a.unit, "role": a.role.value if a.role else None,
+                      "phone": a.phone,
                       "email": a.email} for a in p.advisors],
         "cases": [case_to_dict(c) for c in p.cases],
     }

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from navoppfolging.dates import parse_iso
+
 _MONTHS = (
     "januar", "februar", "mars", "april", "mai", "juni",
     "juli", "august", "september", "oktober", "november", "desember",
@@ -107,7 +109,7 @@ def holidays_in(year: int) -> dict[dt.date, str]:
     the package directly."""
     year_table = _table().get(str(year))
     if year_table is not None:
-        return {dt.date.fromisoformat(day): name for day, name in year_table.items()}
+        return {parse_iso(day): name for day, name in year_table.items()}
     return holidays_from_package(year)
 
 

@@ -185,11 +185,22 @@ class AdvisorService:
         with self.db.session() as s:
             row = s.scalar(select(m.AdvisorRow).where(m.AdvisorRow.ident == advisor.ident))
             if row is None:
-                row = m.AdvisorRow(ident=advisor.ident)
+                row = m.AdvisorRow(ident=advisor.ident, role=d.Role.VEILEDER.value)
                 s.add(row)
-            _set_fields(row, dict(name=advisor.name, unit=advisor.unit, role=advisor.role.value,
-                                  phone=advisor.phone, email=advisor.email))
+            _set_fields(row, _advisor_fields(advisor))
         return advisor
+
+
+def _advisor_fields(a: d.Advisor) -> dict[str, Any]:
+    """The stored fields an advisor record sets. Unit, phone and e-mail are taken as given (left
+    out = none, as for a case's fields: the record is complete). The role is the exception: it
+    has no «none», and a default would silently change access in team mode (a TEAMLEDER
+    re-imported from a file without ``role`` became a VEILEDER). So a role left out (None)
+    keeps the stored one; new rows start as VEILEDER."""
+    fields: dict[str, Any] = dict(name=a.name, unit=a.unit, phone=a.phone, email=a.email)
+    if a.role is not None:
+        fields["role"] = a.role.value
+    return fields
 
 
 def validate_advisor(a: d.Advisor, path: str = "") -> list[Problem]:
@@ -455,11 +466,11 @@ class PortfolioService:
             for a in portfolio.advisors:
                 row = advisor_rows.get(a.ident)
                 if row is None:
-                    row = m.AdvisorRow(ident=a.ident, name=a.name)
+                    row = m.AdvisorRow(ident=a.ident, name=a.name, role=d.Role.VEILEDER.value)
                     s.add(row)
                     advisor_rows[a.ident] = row
                     counts["ac"] += 1
-                if _set_fields(row, dict(name=a.name, unit=a.unit, role=a.role.value, phone=a.phone, email=a.email)):
+                if _set_fields(row, _advisor_fields(a)):
                     counts["au"] += row.id is not None
             s.flush()
             missing = [(i, c.advisor) for i, c in enumerate(portfolio.cases) if c.advisor not in advisor_rows]

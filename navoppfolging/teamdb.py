@@ -121,6 +121,19 @@ def _is_auth_failure(exc: BaseException) -> bool:
     return "password authentication failed" in text or "no password supplied" in text or "28p01" in text
 
 
+def server_error(url: URL, exc: BaseException) -> DatabaseError:
+    """The message for a server that refuses the login or cannot be reached. Names the server,
+    never the password nor the driver's own text."""
+    if _is_auth_failure(exc):
+        return DatabaseError(f"Databaseserveren avviste innloggingen for {url.username or 'brukeren'}: "
+                             "feil brukernavn eller passord.")
+    host = url.host or "localhost"
+    # An unescaped «@» in a password makes SQLAlchemy read part of it as the host.
+    server = f"{host}:{url.port or 5432}" if "@" not in host else "serveren"
+    return DatabaseError(f"Får ikke kontakt med databasen på {server}. Sjekk nettverket (VPN) og at serveren kjører; "
+                         "kontakt IT-ansvarlig hvis feilen varer.")
+
+
 def connect_url(url: URL, prompt: PasswordPrompt | None, *, probe: Callable[[URL], None]) -> URL:
     """The URL with a password that works: from the URL, else the keyring, else ``prompt``
     (asked once; stored in the keyring after a successful ``probe``). A keyring password that is

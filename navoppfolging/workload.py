@@ -852,5 +852,5 @@ def load_workload(db: Database, as_of: dt.date, *, settings: LocalSettings | Non
     from navoppfolging.services import PortfolioService
 
     portfolio = PortfolioService(db).load()
-    idents = [a.ident for a in portfolio.advisors if a.role.value == "VEILEDER"]
+    idents = [a.ident for a in portfolio.advisors if a.role is not None and a.role.value == "VEILEDER"]
     return compute_workload(portfolio, as_of, settings=settings, advisors=idents)

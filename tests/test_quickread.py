@@ -105,6 +105,7 @@ def test_only_the_default_encrypted_file_is_read_this_way(tmp_path: Path, monkey
     monkeypatch.delenv("NAVOPPFOLGING_DB")
     # An old unencrypted default file keeps the classic path (which warns about it).
     plain = default_db_file()
+    plain.parent.mkdir(parents=True)  # an explicit URL's folder must exist (only the default's is created)
     Database.open(f"sqlite:///{plain}").close()
     assert crypto.is_plain_sqlite(plain)
     assert quick_open(None) is None

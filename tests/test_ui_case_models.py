@@ -198,7 +198,7 @@ def test_parse_date(text: str, expected: dt.date) -> None:
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "03.06.24", "32.01.2024", "abc", "03-06-2024"])
+@pytest.mark.parametrize("text", ["", "03.06.24", "32.01.2024", "abc", "03-06-2024", "2024-W23-1"])
 def test_parse_date_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date(text)

@@ -635,3 +635,17 @@ def test_importing_over_existing_cases_asks_first_and_keeps_a_copy(qtbot, window
         window.import_file()
     assert len(CaseService(window.state.db).get(ref).contacts) == before
     assert len(list(backups.glob("*for-import*"))) == 1
+
+
+def test_window_start_with_a_database_in_a_missing_folder_says_so_once(tmp_path: Path, qapp,  # type: ignore[no-untyped-def]
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``navoppfolging --db sqlite:///…/mangler/x.db`` used to create the folders; now the window
+    tells why it cannot open the database — once: trying again cannot fix a wrong path."""
+    from navoppfolging.ui import app, messages
+
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "show_error", lambda _parent, _title, text, *a: shown.append(text))
+    folder = tmp_path / "mangler"
+    assert app.open_state(f"sqlite:///{folder / 'x.db'}") is None
+    assert len(shown) == 1 and f"mappen {folder} finnes ikke" in shown[0]
+    assert not folder.exists()

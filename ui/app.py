@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 
 from navoppfolging import APP_NAME, __version__, resources_path
 from navoppfolging.domain import Role
-from navoppfolging.errors import NavOppfolgingError
+from navoppfolging.errors import NavOppfolgingError, UsageError
 from navoppfolging.quickread import PendingQuickOpen, QuickOpen
 
 if TYPE_CHECKING:
@@ -154,7 +154,8 @@ T = TypeVar("T")
 
 
 def _attempts(open_once: Callable[[], T]) -> T | None:
-    """A wrong passphrase is refused with a message; the user may try again (three times)."""
+    """A wrong passphrase is refused with a message; the user may try again (three times). A
+    mistake in the database URL (``--db``: UsageError) is told once: trying again cannot help."""
     from . import messages
 
     for _attempt in range(3):
@@ -162,7 +163,7 @@ def _attempts(open_once: Callable[[], T]) -> T | None:
             return open_once()
         except NavOppfolgingError as exc:
             messages.show_error(None, "Kan ikke åpne databasen", str(exc))
-            if "Avbrutt" in str(exc) or "allerede åpen" in str(exc):
+            if isinstance(exc, UsageError) or "Avbrutt" in str(exc) or "allerede åpen" in str(exc):
                 return None
     return None
 

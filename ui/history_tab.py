@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 
 from navoppfolging import domain as d
 from navoppfolging.audit import SCRUBBED
+from navoppfolging.dates import parse_iso
 from navoppfolging.services import AuditEntry
 
 Index = QModelIndex | QPersistentModelIndex
@@ -86,7 +87,7 @@ def show_value(field: str, value: Any) -> str:
         return _CODE_LABELS.get(value, value)
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
-            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+            return parse_iso(value).strftime("%d.%m.%Y")
         except ValueError:
             return value
     if isinstance(value, str) and (time := _TIME.fullmatch(value)):

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from navoppfolging.dates import fmt
+from navoppfolging.dates import fmt, parse_iso
 from . import theme
 
 
@@ -70,7 +70,7 @@ def parse_date(text: str) -> dt.date:
     """dd.mm.yyyy (also d.m.yyyy, and ISO yyyy-mm-dd pasted from elsewhere); ValueError otherwise."""
     text = text.strip()
     if len(text) == 10 and text[4] == "-":
-        return dt.date.fromisoformat(text)
+        return parse_iso(text)
     parts = text.split(".")
     if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
         raise ValueError(text)

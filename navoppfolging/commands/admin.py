@@ -12,11 +12,11 @@ read from standard input with ``--password-stdin`` (one line), never from the co
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from typing import Any
 
 from navoppfolging.commands import open_db, parse_as_of
+from navoppfolging.dates import parse_iso
 from navoppfolging.errors import UsageError
 
 
@@ -79,7 +79,7 @@ def run_delegate(args: argparse.Namespace) -> int:
     from navoppfolging.handover import delegate
 
     try:
-        until = dt.date.fromisoformat(args.until)
+        until = parse_iso(args.until)
     except ValueError:
         raise UsageError(f"--until: ikke en dato (ÅÅÅÅ-MM-DD): {args.until!r}") from None
     db = open_db(args)

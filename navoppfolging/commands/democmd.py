@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from navoppfolging.commands import parse_as_of
+from navoppfolging.commands import check_output, parse_as_of, writing
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -22,7 +22,9 @@ def run(args: argparse.Namespace) -> int:
     from navoppfolging.demo import generate
     from navoppfolging.exchange import write_file
 
+    check_output(args.file)
     portfolio = generate(parse_as_of(args.as_of), n=args.cases, seed=args.seed)
-    write_file(portfolio, args.file)
+    with writing(args.file):
+        write_file(portfolio, args.file)
     print(f"Skrev demo-portefølje med {len(portfolio.cases)} oppdiktede saker til {args.file}.")
     return 0

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from navoppfolging.commands import load_portfolio, open_db, parse_as_of
+from navoppfolging.commands import check_output, load_portfolio, open_db, parse_as_of, writing
 from navoppfolging.errors import UsageError
 
 SPREADSHEET = (".xlsx", ".csv")
@@ -38,6 +38,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     suffix = args.file.suffix.lower()
+    check_output(args.file)
     if suffix in SPREADSHEET:
         _only(args, suffix, allowed=("with_fnr", "as_of", "advisor"))
         return _spreadsheet(args)
@@ -65,7 +66,8 @@ def _json(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         portfolio = PortfolioService(db).export()
-        write_file(portfolio, args.file)
+        with writing(args.file):
+            write_file(portfolio, args.file)
     finally:
         db.close()
     print(f"Eksportert {len(portfolio.cases)} saker til {args.file}.")
@@ -77,7 +79,8 @@ def _spreadsheet(args: argparse.Namespace) -> int:
 
     as_of = parse_as_of(args.as_of)
     portfolio, settings = load_portfolio(args)
-    n = write_spreadsheet(args.file, portfolio.cases, as_of, with_fnr=args.with_fnr, settings=settings)
+    with writing(args.file):
+        n = write_spreadsheet(args.file, portfolio.cases, as_of, with_fnr=args.with_fnr, settings=settings)
     extra = " med fødselsnummer" if args.with_fnr else " (uten fødselsnummer)"
     print(f"Eksportert {n} saker til {args.file}{extra}.")
     return 0
@@ -90,6 +93,8 @@ def _calendar(args: argparse.Namespace) -> int:
     as_of = parse_as_of(args.as_of)
     horizon = parse_horizon(args.horizon) if args.horizon is not None else DEFAULT_HORIZON
     portfolio, settings = load_portfolio(args)
-    n = write_calendar(args.file, portfolio.cases, as_of, horizon=horizon, with_names=args.with_names, settings=settings)
+    with writing(args.file):
+        n = write_calendar(args.file, portfolio.cases, as_of, horizon=horizon, with_names=args.with_names,
+                           settings=settings)
     print(f"Eksportert {n} hendelser (frister og planlagte møter til og med {horizon} dager fram) til {args.file}.")
     return 0

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from navoppfolging.commands import open_db, parse_as_of
+from navoppfolging.commands import check_output, open_db, parse_as_of, writing
 from navoppfolging.errors import Problem, UsageError, ValidationError
 
 TABULAR_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
@@ -43,17 +43,26 @@ def run(args: argparse.Namespace) -> int:
         return run_tabular(args)
     if args.advisor is not None or args.report is not None:
         raise UsageError("--advisor og --report gjelder bare import fra .xlsx og .csv")
+    # As ``export`` does: an option that does nothing for JSON is a mistake worth telling (the
+    # exchange file's dates are all explicit; nothing is computed from «today»).
+    if args.as_of is not None:
+        raise UsageError("--as-of gjelder bare import fra .xlsx og .csv")
     return run_json(args)
 
 
 def run_json(args: argparse.Namespace) -> int:
-    from navoppfolging.exchange import read_file
+    from navoppfolging.exchange import read_file, unknown_advisors
     from navoppfolging.services import PortfolioService
 
+    # Everything that does not need the database first: a bad file must not create, migrate
+    # or back up the database (opening does all three).
+    portfolio = read_file(args.file, known_advisors=None)
     db = open_db(args)
     try:
         service = PortfolioService(db)
-        portfolio = read_file(args.file, known_advisors=service.advisor_idents())
+        problems = unknown_advisors(portfolio, service.advisor_idents())
+        if problems:
+            raise ValidationError(problems)
         if args.dry_run:
             print(f"Tørrkjøring: filen er gyldig ({len(portfolio.cases)} saker, {len(portfolio.advisors)} veiledere). "
                   "Ingenting er skrevet.")
@@ -69,6 +78,8 @@ def run_tabular(args: argparse.Namespace) -> int:
     from navoppfolging.services import AdvisorService, CaseService, PortfolioService
 
     as_of = parse_as_of(args.as_of)
+    if args.report is not None:
+        check_output(args.report)
     table = tabular.read_table(args.file)  # before the database: a bad file costs nothing
     mapping = tabular.ColumnMapping.recognise(table.headers)
     db = open_db(args)
@@ -89,7 +100,8 @@ def run_tabular(args: argparse.Namespace) -> int:
         for row, note in report.notes:
             print(f"Rad {row} (merknad): {note}", file=out)
         if args.report is not None:
-            report.save(args.report)
+            with writing(args.report):
+                report.save(args.report)
             print(f"Rapporten over avviste rader er lagret i {args.report}.", file=out)
         if not result.valid:
             print("Ingen gyldige rader: ingenting er importert.", file=sys.stderr)

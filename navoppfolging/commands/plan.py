@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from navoppfolging.commands import open_db, parse_as_of
+from navoppfolging.commands import check_output, open_db, output_error, parse_as_of
 from navoppfolging.errors import NotFoundError
 from navoppfolging.plan_pdf import DEFAULT, PROFILES
 
@@ -31,10 +31,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def run(args: argparse.Namespace) -> int:
     as_of = parse_as_of(args.as_of)
     profile = PROFILES[args.profile]
-    output: Path = args.output
-    if output.exists() and output.is_dir():
-        print(f"navoppfolging: {output} er en mappe; oppgi et filnavn for PDF-en.", file=sys.stderr)
-        return 2
+    output: Path = check_output(args.output)
     from navoppfolging.services import AdvisorService, CaseService
 
     db = open_db(args)
@@ -58,8 +55,7 @@ def run(args: argparse.Namespace) -> int:
         tmp.replace(output)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        print(f"navoppfolging: kunne ikke skrive {output}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        raise output_error(output, exc) from None
     # No name on the console: terminals end up in logs and screen shares.
     print(f"Aktivitetsplan for {case.ref} skrevet til {output} ({profile.label.lower()}).")
     return 0

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from navoppfolging.commands import open_db, parse_as_of
+from navoppfolging.commands import check_output, open_db, parse_as_of, writing
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -34,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from navoppfolging.workload_export import write_pdf, write_table, write_xlsx
 
     as_of = parse_as_of(args.as_of)
+    for target in (args.xlsx, args.pdf):
+        if target is not None:
+            check_output(target)
     db = open_db(args)
     try:
         settings = LocalSettings.from_mapping(SettingsService(db).all())
@@ -55,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         write_table(workload, sys.stdout)
     for target, writer in ((args.xlsx, write_xlsx), (args.pdf, write_pdf)):
         if target is not None:
-            writer(workload, target)
+            with writing(target):
+                writer(workload, target)
             print(f"Skrev {target}", file=sys.stderr)
     return 0

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from navoppfolging.dates import parse_iso
 from navoppfolging.rules.facts import fmt
 from navoppfolging.domain import ActivityCategory, ActivityStatus, ExceptionKind, Innsatsgruppe
 from navoppfolging.errors import Problem, ValidationError
@@ -62,7 +63,7 @@ EARLIEST_SUPPORTED = dt.date(2023, 1, 1)
 def _date(value: object, where: str) -> dt.date:
     if not isinstance(value, str):
         raise ValueError(f"{where}: mangler dato")
-    return dt.date.fromisoformat(value)
+    return parse_iso(value)
 
 
 def _citation(raw: Mapping[str, Any]) -> Citation:
