@@ -136,29 +136,35 @@ def _compile_package(env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
+def environment(tmp: str) -> tuple[dict[str, str], dict[str, str], str]:
+    """The environment of every timed process (a throw-away home in ``tmp``, the bench keyring),
+    the same plus the READY switch for navoppfolging, and whether the default database — made here,
+    with the demo portfolio, outside the timing — is encrypted. The package is byte-compiled."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "XDG_DATA_HOME": f"{tmp}/data", "XDG_CONFIG_HOME": f"{tmp}/config", "XDG_STATE_HOME": f"{tmp}/state",
+           "XDG_CACHE_HOME": f"{tmp}/cache", "NAVOPPFOLGING_LOG_DIR": f"{tmp}/logs",
+           "PYTHONPATH": str(HERE), "PYTHON_KEYRING_BACKEND": "bench_keyring.BenchFileKeyring",
+           "NAVOPPFOLGING_BENCH_KEYRING": f"{tmp}/keyring.json"}
+    env.pop("NAVOPPFOLGING_DB", None)
+    app_env = {**env, "NAVOPPFOLGING_BENCH_READY": "1"}
+    prep = subprocess.run(
+        [sys.executable, "-c",
+         "import datetime as dt; from navoppfolging.db import Database; from navoppfolging.demo import generate; "
+         "from navoppfolging.services import PortfolioService; db = Database.open(None); "
+         "PortfolioService(db).import_portfolio(generate(dt.date.today())); print(db.encrypted); db.close()"],
+        env=env, capture_output=True, text=True)
+    if prep.returncode != 0:
+        raise SystemExit(prep.stderr)
+    _compile_package(env)
+    return env, app_env, prep.stdout.strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               "XDG_DATA_HOME": f"{tmp}/data", "XDG_CONFIG_HOME": f"{tmp}/config", "XDG_STATE_HOME": f"{tmp}/state",
-               "XDG_CACHE_HOME": f"{tmp}/cache", "NAVOPPFOLGING_LOG_DIR": f"{tmp}/logs",
-               "PYTHONPATH": str(HERE), "PYTHON_KEYRING_BACKEND": "bench_keyring.BenchFileKeyring",
-               "NAVOPPFOLGING_BENCH_KEYRING": f"{tmp}/keyring.json"}
-        app_env = {**env, "NAVOPPFOLGING_BENCH_READY": "1"}
-        env.pop("NAVOPPFOLGING_DB", None)
-        # Prepare the default (encrypted) database with the demo portfolio, outside the timing.
-        prep = subprocess.run(
-            [sys.executable, "-c",
-             "import datetime as dt; from navoppfolging.db import Database; from navoppfolging.demo import generate; "
-             "from navoppfolging.services import PortfolioService; db = Database.open(None); "
-             "PortfolioService(db).import_portfolio(generate(dt.date.today())); print(db.encrypted); db.close()"],
-            env=env, capture_output=True, text=True)
-        if prep.returncode != 0:
-            raise SystemExit(prep.stderr)
-        encrypted = prep.stdout.strip()
-        _compile_package(env)
+        env, app_env, encrypted = environment(tmp)
         # One warm-up of each (file cache), then alternate so both see the same machine load.
         _time(FLOOR, env)
         _time(APP, app_env)
