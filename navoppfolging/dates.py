@@ -64,3 +64,14 @@ def parse_iso(text: str) -> dt.date:
     if not _ISO_DATE.fullmatch(text):
         raise ValueError(f"not YYYY-MM-DD: {text[:40]!r}")
     return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+
+
+_HH_MM = re.compile(r"[0-9]{2}:[0-9]{2}")
+
+
+def parse_hh_mm(text: str) -> dt.time:
+    """Strict ``TT:MM`` (a meeting's time in the exchange format); ValueError otherwise.
+    ``time.fromisoformat`` also takes «T1230», «1230Z» (with a time zone) and seconds."""
+    if not _HH_MM.fullmatch(text):
+        raise ValueError(f"not HH:MM: {text[:40]!r}")
+    return dt.time(int(text[:2]), int(text[3:]))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from navoppfolging import domain as d
-from navoppfolging.dates import parse_iso
+from navoppfolging.dates import parse_hh_mm, parse_iso
 from navoppfolging.errors import Problem, ValidationError
 
 FORMAT = "navoppfolging-portfolio"
@@ -93,9 +93,9 @@ class _Reader:
     def time(self, value: Any, path: str) -> dt.time | None:
         if value is None:
             return None
-        if isinstance(value, str) and len(value) == 5:
+        if isinstance(value, str):
             try:
-                return dt.time.fromisoformat(value)
+                return parse_hh_mm(value)
             except ValueError:
                 pass
         self.bad(path, f"ikke et gyldig klokkeslett (TT:MM): {_short(value)!r}")

@@ -191,6 +191,23 @@ def test_parse_iso_is_strict() -> None:
             parse_iso(bad)
 
 
+@pytest.mark.parametrize("value", ["T1230", "1230Z", "12:30:00", "12.30", "24:00", "١٢:٣٠"])
+def test_a_meeting_time_is_strictly_hh_mm(value: str) -> None:
+    """A contact's time (the format's extension for planned meetings) is «TT:MM»;
+    time.fromisoformat would also take «T1230» and «1230Z» (with a time zone)."""
+    data = copy.deepcopy(MINIMAL)
+    data["cases"][0]["contacts"] = [{"id": "k1", "date": "2024-03-05", "channel": "VIDEO", "status": "PLANLAGT",
+                                     "time": value}]
+    with pytest.raises(ValidationError) as info:
+        parse_portfolio(data)
+    assert [str(p) for p in info.value.problems] == [
+        f"cases[0].contacts[0].time: ikke et gyldig klokkeslett (TT:MM): {value!r}"]
+    data["cases"][0]["contacts"][0]["time"] = "09:30"
+    import datetime as dt
+
+    assert parse_portfolio(data).cases[0].contacts[0].time == dt.time(9, 30)
+
+
 def _case_with(**fields: Any) -> dict[str, Any]:
     data = copy.deepcopy(MINIMAL)
     for key, value in fields.items():
