@@ -146,6 +146,15 @@ RESPONSIBLE_LABELS: dict[Responsible, str] = {
     Responsible.BEGGE: "Begge",
     Responsible.ANNEN: "Annen",
 }
+# An activity whose responsible party nobody has recorded (the exchange format allows null).
+RESPONSIBLE_UNSET_LABEL = "Ikke avklart"
+RESPONSIBLE_CHOICES: dict[Responsible | None, str] = {code: label for code, label in RESPONSIBLE_LABELS.items()}
+RESPONSIBLE_CHOICES[None] = RESPONSIBLE_UNSET_LABEL
+
+
+def responsible_label(responsible: Responsible | None) -> str:
+    return RESPONSIBLE_CHOICES[responsible]
+
 EXCEPTION_LABELS: dict[ExceptionKind, str] = {
     ExceptionKind.TILBUD_AVSLATT: "Tilbud avslått",
     ExceptionKind.IKKE_OPPNADD_KONTAKT: "Ikke oppnådd kontakt",
@@ -206,7 +215,7 @@ class Activity:
     status: ActivityStatus
     start: dt.date | None = None
     end: dt.date | None = None
-    responsible: Responsible = Responsible.BRUKER
+    responsible: Responsible | None = Responsible.BRUKER  # None: not decided («Ikke avklart»)
     description: str = ""
 
 

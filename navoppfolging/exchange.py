@@ -322,7 +322,7 @@ def _activity(r: _Reader, v: Any, path: str) -> d.Activity | None:
         status=r.enum(o.get("status"), f"{path}.status", d.ActivityStatus, required=True) or d.ActivityStatus.FORSLAG,
         start=r.date(o.get("start"), f"{path}.start"),
         end=r.date(o.get("end"), f"{path}.end"),
-        responsible=r.enum(o.get("responsible"), f"{path}.responsible", d.Responsible) or d.Responsible.BRUKER,
+        responsible=r.enum(o.get("responsible"), f"{path}.responsible", d.Responsible),  # null: not decided
         description=r.text(o.get("description"), f"{path}.description", limit="description") or "",
     )
     return a if len(r.problems) == n else None
@@ -532,7 +532,7 @@ def case_to_dict(c: d.Case) -> dict[str, Any]:
         "assessments": [{"date": _iso(a.date), "innsatsgruppe": a.innsatsgruppe.value, "note": a.note} for a in c.assessments],
         "contacts": [contact(k) for k in c.contacts],
         "activities": [{"id": a.id, "title": a.title, "category": a.category.value, "status": a.status.value,
-                        "start": _iso(a.start), "end": _iso(a.end), "responsible": a.responsible.value,
+                        "start": _iso(a.start), "end": _iso(a.end), "responsible": a.responsible.value if a.responsible else None,
                         "description": a.description} for a in c.activities],
         "reminders": [{"id": h.id, "date": _iso(h.date), "text": h.text, "done": h.done} for h in c.reminders],
         "exceptions": [{"id": e.id, "date": _iso(e.date), "kind": e.kind.value, "note": e.note} for e in c.exceptions],

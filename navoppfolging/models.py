@@ -146,7 +146,7 @@ class ActivityRow(_CaseChild, Base):
     status: Mapped[str] = mapped_column(String(20))
     start: Mapped[dt.date | None] = mapped_column(Date)
     end: Mapped[dt.date | None] = mapped_column(Date)
-    responsible: Mapped[str] = mapped_column(String(10), default="BRUKER")
+    responsible: Mapped[str | None] = mapped_column(String(10))  # NULL: not decided («Ikke avklart»)
     description: Mapped[str] = mapped_column(Text, default="")
 
 

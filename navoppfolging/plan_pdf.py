@@ -26,7 +26,6 @@ from navoppfolging.domain import (
     CONTACT_STATUS_LABELS,
     HOVEDMAL_LABELS,
     INNSATSGRUPPE_LABELS,
-    RESPONSIBLE_LABELS,
     Activity,
     ActivityStatus,
     Advisor,
@@ -34,6 +33,7 @@ from navoppfolging.domain import (
     Contact,
     ContactStatus,
     Responsible,
+    responsible_label,
 )
 
 if TYPE_CHECKING:
@@ -72,8 +72,9 @@ GROUP_HEADINGS: dict[ActivityStatus, str] = {
 OPEN_STATUSES: frozenset[ActivityStatus] = frozenset(
     {ActivityStatus.FORSLAG, ActivityStatus.PLANLAGT, ActivityStatus.GJENNOMFORES}
 )
-_RESPONSIBLE_ORDER: tuple[Responsible, ...] = (
-    Responsible.BRUKER, Responsible.NAV, Responsible.BEGGE, Responsible.ANNEN,
+# None last: activities nobody has said who does («Ikke avklart») — to settle at the meeting.
+_RESPONSIBLE_ORDER: tuple[Responsible | None, ...] = (
+    Responsible.BRUKER, Responsible.NAV, Responsible.BEGGE, Responsible.ANNEN, None,
 )
 _WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -472,13 +473,13 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
             meta = [CATEGORY_LABELS[activity.category]]
             if period := _period(activity):
                 meta.append(period)
-            meta.append(f"Ansvarlig: {RESPONSIBLE_LABELS[activity.responsible]}")
+            meta.append(f"Ansvarlig: {responsible_label(activity.responsible)}")
             block.append(Paragraph("   ·   ".join(_x(m) for m in meta), st.act_meta))
             block += [Paragraph(_x(p), st.desc) for p in _paragraphs(activity.description)]
             story.append(Block(block))
 
     # «Hvem gjør hva til neste gang»: the open activities by who is responsible.
-    open_by_party: dict[Responsible, list[Activity]] = {}
+    open_by_party: dict[Responsible | None, list[Activity]] = {}
     for status in GROUP_ORDER:
         if status in OPEN_STATUSES:
             for activity in groups.get(status, []):
@@ -496,7 +497,7 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
         items = open_by_party.get(party)
         if not items:
             continue
-        lines: list[Any] = [Paragraph(_x(RESPONSIBLE_LABELS[party]), st.party)]
+        lines: list[Any] = [Paragraph(_x(responsible_label(party)), st.party)]
         for activity in items:
             text = _x(activity.title)
             if activity.end and activity.end < as_of:

@@ -97,7 +97,7 @@ class _Activity(NamedTuple):
     status: str
     start: dt.date | None
     end: dt.date | None
-    responsible: str
+    responsible: str | None
     description: str
 
 

@@ -50,7 +50,8 @@ def case_from_row(row: Any) -> d.Case:
                        for k in row.contacts),
         activities=tuple(d.Activity(id=d.ItemId(a.ext_id), title=a.title, category=d.ActivityCategory(a.category),
                                     status=d.ActivityStatus(a.status), start=a.start, end=a.end,
-                                    responsible=d.Responsible(a.responsible), description=a.description)
+                                    responsible=d.Responsible(a.responsible) if a.responsible else None,
+                                    description=a.description)
                          for a in row.activities),
         reminders=tuple(d.Reminder(id=d.ItemId(h.ext_id), date=h.date, text=h.text, done=h.done) for h in row.reminders),
         exceptions=tuple(d.RecordedException(id=d.ItemId(e.ext_id), date=e.date, kind=d.ExceptionKind(e.kind), note=e.note)

@@ -77,6 +77,21 @@ def test_spec_example_round_trips_exactly(tmp_path: Path, db_url: str) -> None:
     assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")) == SPEC_EXAMPLE
 
 
+def test_an_activity_without_responsible_stays_without_one(tmp_path: Path, db_url: str) -> None:
+    """«Everything else may be missing or null»: an activity with responsible null (or left out)
+    is stored and exported as null — not as BRUKER, which would put the young person down as
+    responsible for something nobody decided."""
+    data = copy.deepcopy(SPEC_EXAMPLE)
+    data["cases"][0]["activities"][0]["responsible"] = None
+    second = dict(data["cases"][0]["activities"][0], id="a2")
+    del second["responsible"]
+    data["cases"][0]["activities"].append(second)
+    assert main(["--db", db_url, "import", str(_write(tmp_path / "in.json", data))]) == 0
+    assert main(["--db", db_url, "export", str(tmp_path / "out.json")]) == 0
+    out = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [a["responsible"] for a in out["cases"][0]["activities"]] == [None, None]
+
+
 def test_demo_portfolio_round_trips(tmp_path: Path, db_url: str) -> None:
     assert main(["demo", str(tmp_path / "d.json"), "--as-of", TODAY.isoformat()]) == 0
     demo = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))

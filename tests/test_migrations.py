@@ -122,3 +122,36 @@ def test_start_up_at_head_does_not_import_alembic(tmp_path: Path) -> None:
             "assert 'alembic' not in sys.modules, 'alembic imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_0005_lets_responsible_be_null_and_going_back_fills_bruker(tmp_path: Path) -> None:
+    """0005: an activity's responsible may be NULL (not decided); downgrading to 0004, whose
+    column is NOT NULL, stores the BRUKER the older versions assumed."""
+    import dataclasses
+
+    from navoppfolging.demo import generate
+    from navoppfolging.services import CaseService, PortfolioService
+    from tests.conftest import TODAY
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    db = Database.open(url, actor="Z990001", backup=False)
+    portfolio = generate(TODAY, n=1)
+    case = portfolio.cases[0]
+    activity = dataclasses.replace(case.activities[0], responsible=None)
+    PortfolioService(db).import_portfolio(dataclasses.replace(
+        portfolio, cases=(dataclasses.replace(case, activities=(activity,)),)))
+    assert CaseService(db).get(case.ref).activities[0].responsible is None
+    db.close()
+
+    def nullable(conn) -> bool:  # type: ignore[no-untyped-def]
+        return bool(next(c for c in inspect(conn).get_columns("activities") if c["name"] == "responsible")["nullable"])
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        assert nullable(conn)
+        command.downgrade(alembic_config(conn), "0004")
+        assert conn.execute(text("SELECT responsible FROM activities")).scalar_one() == "BRUKER"
+        assert not nullable(conn)
+        command.upgrade(alembic_config(conn), "head")
+        assert nullable(conn)
+    engine.dispose()

@@ -52,7 +52,7 @@ ADVISOR = Advisor(ident=AdvisorIdent("Z990001"), name="Kari Veileder", unit="031
 S, C, R = ActivityStatus, ActivityCategory, Responsible
 
 
-def _act(i: str, title: str, status: ActivityStatus, responsible: Responsible = R.BRUKER, *,
+def _act(i: str, title: str, status: ActivityStatus, responsible: Responsible | None = R.BRUKER, *,
          start: dt.date | None = None, end: dt.date | None = None, description: str = "",
          category: ActivityCategory = C.JOBBSOKING) -> Activity:
     return Activity(ItemId(i), title, category, status, start, end, responsible, description)
@@ -145,6 +145,20 @@ def test_responsible_party_and_who_does_what() -> None:
     assert "Samtale med fastlegen" in by_party["Annen"]
     # Finished activities are not on the to-do list.
     assert "Oppdatere CV" not in todo
+
+
+def test_an_activity_nobody_is_responsible_for_says_so() -> None:
+    """The exchange format allows responsible to be null: the plan then says «Ikke avklart» —
+    never «Du» for something nobody decided — and lists it last under «Hvem gjør hva»."""
+    case = make_case(activities=(
+        _act("a1", "Søke læreplass", S.GJENNOMFORES, None),
+        _act("a2", "Ringe arbeidsgiver", S.PLANLAGT, R.NAV),
+    ))
+    text = pdf_text(render_plan(case, ADVISOR, as_of=AS_OF))
+    assert "Ansvarlig: Ikke avklart" in text and "Ansvarlig: Du" not in text
+    todo = text[text.index("Hvem gjør hva til neste gang"):text.index("Notater")]
+    assert todo.index("NAV") < todo.index("Ringe arbeidsgiver") < todo.index("Ikke avklart") < todo.index("Søke læreplass")
+    assert " Du " not in todo
 
 
 def test_who_does_what_marks_a_passed_end_date(tmp_path: Path) -> None:

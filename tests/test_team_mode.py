@@ -63,7 +63,7 @@ def _refs(url: str, user: str, table: str = "cases") -> set[object]:
 
 
 def test_migrations_reach_head_without_drift(pg_url: str) -> None:
-    """Upgrade on PostgreSQL gives exactly the models' schema, and the downgrades of 0004, 0003 and 0002 work."""
+    """Upgrade on PostgreSQL gives exactly the models' schema, and the downgrades of 0005, 0004, 0003 and 0002 work."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine, text
@@ -73,7 +73,7 @@ def test_migrations_reach_head_without_drift(pg_url: str) -> None:
 
     engine = create_engine(pg_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision() == "0005"
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
         assert diff == []
         assert conn.execute(text("SELECT relrowsecurity FROM pg_class WHERE relname = 'contacts'")).scalar() is True

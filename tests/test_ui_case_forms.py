@@ -96,6 +96,18 @@ def test_activity_dialog_validates_title_dates_and_description(qtbot, show) -> N
     assert dialog.ok_button.isEnabled() and dialog.value().start is None  # dates are optional
 
 
+def test_activity_dialog_keeps_an_undecided_responsible(qtbot, show) -> None:  # type: ignore[no-untyped-def]
+    """An activity imported with responsible null opens as «Ikke avklart» and stays None when
+    saved unchanged; choosing a party sets it."""
+    activity = d.Activity(id=d.ItemId("a1"), title="Søke læreplass", category=d.ActivityCategory.JOBBSOKING,
+                          status=d.ActivityStatus.PLANLAGT, responsible=None)
+    dialog = show(ActivityDialog(initial=activity, today=TODAY))
+    assert dialog.responsible_combo.currentText() == "Ikke avklart"
+    assert dialog.value().responsible is None
+    dialog.responsible_combo.setCurrentIndex(dialog.responsible_combo.findData("NAV"))
+    assert dialog.value().responsible is d.Responsible.NAV
+
+
 def test_assessment_dialog(show) -> None:  # type: ignore[no-untyped-def]
     dialog = show(AssessmentDialog(today=TODAY, innsatsgruppe=d.Innsatsgruppe.STANDARD_INNSATS,
                                    hovedmal=d.Hovedmal.SKAFFE_ARBEID))

@@ -27,12 +27,12 @@ from . import theme
 from .tab_common import DateField, error_label, length_error, save_buttons, show_error
 
 
-def _combo(name: str, labels: Mapping[Any, str], current: StrEnum) -> QComboBox:
+def _combo(name: str, labels: Mapping[Any, str], current: StrEnum | None) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
     for code, label in labels.items():
-        combo.addItem(label, code.value)
-    combo.setCurrentIndex(combo.findData(current.value))
+        combo.addItem(label, code.value if code is not None else "")  # None: «Ikke avklart»
+    combo.setCurrentIndex(combo.findData(current.value if current is not None else ""))
     return combo
 
 
@@ -51,7 +51,7 @@ class ActivityDialog(QDialog):
         self.title_edit.setPlaceholderText("Hva skal gjøres, kort")
         self.category_combo = _combo("Kategori", d.CATEGORY_LABELS, a.category)
         self.status_combo = _combo("Status", d.ACTIVITY_STATUS_LABELS, a.status)
-        self.responsible_combo = _combo("Hvem har ansvaret", d.RESPONSIBLE_LABELS, a.responsible)
+        self.responsible_combo = _combo("Hvem har ansvaret", d.RESPONSIBLE_CHOICES, a.responsible)
         self.start_edit = DateField("Fra dato")
         self.start_edit.set_date(a.start)
         self.end_edit = DateField("Til dato")
@@ -138,7 +138,7 @@ class ActivityDialog(QDialog):
             title=self.title_edit.text().strip(),
             category=d.ActivityCategory(self.category_combo.currentData()),
             status=d.ActivityStatus(self.status_combo.currentData()),
-            responsible=d.Responsible(self.responsible_combo.currentData()),
+            responsible=d.Responsible(self.responsible_combo.currentData()) if self.responsible_combo.currentData() else None,
             start=self.start_edit.date(),
             end=self.end_edit.date(),
             description=self.description_edit.toPlainText().strip(),

@@ -99,7 +99,7 @@ class ActivitiesModel(ItemTableModel[d.Activity]):
             Column[d.Activity]("Kategori", lambda a: d.CATEGORY_LABELS[a.category]),
             Column[d.Activity]("Status", lambda a: d.ACTIVITY_STATUS_LABELS[a.status],
                                sort=lambda a: list(d.ActivityStatus).index(a.status)),
-            Column[d.Activity]("Ansvarlig", lambda a: d.RESPONSIBLE_LABELS[a.responsible]),
+            Column[d.Activity]("Ansvarlig", lambda a: d.responsible_label(a.responsible)),
             Column[d.Activity]("Fra", lambda a: fmt_date(a.start), sort=lambda a: sort_date(a.start)),
             Column[d.Activity]("Til", lambda a: fmt_date(a.end) + (" (utløpt)" if is_expired(a, self.as_of) else ""),
                                sort=lambda a: sort_date(a.end),
@@ -121,7 +121,7 @@ class ActivitiesModel(ItemTableModel[d.Activity]):
                 COL_TITLE: a.title,
                 COL_CATEGORY: a.category.value,
                 COL_STATUS: a.status.value,
-                COL_RESPONSIBLE: a.responsible.value,
+                COL_RESPONSIBLE: a.responsible.value if a.responsible else "",
                 COL_START: fmt_date(a.start),
                 COL_END: fmt_date(a.end),
                 COL_DESCRIPTION: a.description,
@@ -201,7 +201,7 @@ def _with_column(a: d.Activity, column: int, value: Any) -> d.Activity:
     if column == COL_STATUS:
         return _replace(a, status=d.ActivityStatus(text))
     if column == COL_RESPONSIBLE:
-        return _replace(a, responsible=d.Responsible(text))
+        return _replace(a, responsible=d.Responsible(text) if text else None)
     if column in (COL_START, COL_END):
         which = "Fra-datoen" if column == COL_START else "Til-datoen"
         try:
@@ -302,7 +302,7 @@ class ActivityCardDelegate(QStyledItemDelegate):
         painter.drawText(QRect(inner.left(), inner.top(), inner.width(), line), Qt.AlignmentFlag.AlignLeft, title)
         painter.setFont(base)
         painter.setPen(QColor(theme.TEXT_SUBTLE))
-        meta = f"{d.CATEGORY_LABELS[a.category]} · Ansvar: {d.RESPONSIBLE_LABELS[a.responsible]}"
+        meta = f"{d.CATEGORY_LABELS[a.category]} · Ansvar: {d.responsible_label(a.responsible)}"
         painter.drawText(QRect(inner.left(), inner.top() + line + 1, inner.width(), line), Qt.AlignmentFlag.AlignLeft,
                          QFontMetrics(base).elidedText(meta, Qt.TextElideMode.ElideRight, inner.width()))
         if a.start or a.end:
@@ -400,7 +400,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         combo = QComboBox(parent)
         combo.setAccessibleName(self.name)
         for code, label in self.labels.items():
-            combo.addItem(label, code.value)
+            combo.addItem(label, code.value if code is not None else "")  # None: «Ikke avklart»
         return combo
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
@@ -531,7 +531,7 @@ class ActivitiesTab(QWidget):
         self.table.setItemDelegateForColumn(COL_TITLE, TextDelegate(MAX["title"], self.table))
         self.table.setItemDelegateForColumn(COL_CATEGORY, ChoiceDelegate(d.CATEGORY_LABELS, "Kategori", self.table))
         self.table.setItemDelegateForColumn(COL_STATUS, ChoiceDelegate(d.ACTIVITY_STATUS_LABELS, "Status", self.table))
-        self.table.setItemDelegateForColumn(COL_RESPONSIBLE, ChoiceDelegate(d.RESPONSIBLE_LABELS, "Ansvarlig", self.table))
+        self.table.setItemDelegateForColumn(COL_RESPONSIBLE, ChoiceDelegate(d.RESPONSIBLE_CHOICES, "Ansvarlig", self.table))
         self.table.setItemDelegateForColumn(COL_START, DateDelegate(self.table))
         self.table.setItemDelegateForColumn(COL_END, DateDelegate(self.table))
         self.table.setItemDelegateForColumn(COL_DESCRIPTION, TextDelegate(MAX["description"], self.table))
