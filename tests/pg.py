@@ -1,11 +1,13 @@
 """A temporary PostgreSQL 15 cluster for the team-mode tests, started the way machine-notes shows.
 
-    from tests.pg import pg_server, pg_url  # noqa: F401  (fixtures)
+    from tests.pg import pg_server, pg_url, team  # noqa: F401  (fixtures)
 
 ``pg_server`` (session) runs ``initdb``/``pg_ctl`` as the ``postgres`` user when the tests run
 as root (the server refuses root), on a free port of 127.0.0.1, and stops and removes it at the
 end. ``pg_url`` (per test) is a fresh database, migrated to head, owned by the superuser
-``postgres`` (which plays the administrator). When the binaries are missing the tests skip
+``postgres`` (which plays the administrator); ``team`` is that database with the team portfolio
+(tests/team_data.py) and login roles for the two advisors and the team lead, and ``as_user``
+gives its URL for one of them. When the binaries are missing the tests skip
 locally, but fail with ``CI=1`` or ``NAVOPPFOLGING_REQUIRE_POSTGRES=1``: CI must never pass by
 skipping them.
 
@@ -115,3 +117,30 @@ def pg_url(pg_server: PgCluster) -> Iterator[str]:
         yield url
     finally:
         pg_server.drop_database(name)
+
+
+def as_user(url: str, user: str) -> str:
+    """``url`` logged in as ``user`` (a login role: the NAV-ident in lower case)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(username=user).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def team(pg_url: str) -> Iterator[str]:
+    """The team portfolio imported by the owner, login roles for A, B and the team lead."""
+    from navoppfolging.db import Database
+    from navoppfolging.domain import Role
+    from navoppfolging.services import PortfolioService
+    from navoppfolging.teamdb import create_login_role
+    from tests.conftest import TODAY
+    from tests.team_data import A, B, LEAD, team_portfolio
+
+    admin = Database.open(pg_url, actor="admin")
+    PortfolioService(admin).import_portfolio(team_portfolio(TODAY))
+    with admin.engine.begin() as conn:
+        create_login_role(conn, A, Role.VEILEDER, "pw-a")
+        create_login_role(conn, B, Role.VEILEDER, "pw-b")
+        create_login_role(conn, LEAD, Role.TEAMLEDER, "pw-l")
+    admin.close()
+    yield pg_url

@@ -10,20 +10,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import subprocess
-from collections.abc import Iterator
 
 import psycopg
 import pytest
 
 from navoppfolging.db import Database
-from navoppfolging.domain import Role
 from navoppfolging.errors import ConflictError, DatabaseError, NotFoundError
 from navoppfolging.services import CONFLICT_MESSAGE, CaseService, PortfolioService
-from navoppfolging.teamdb import KEYRING_SERVICE, create_login_role, keyring_username
+from navoppfolging.teamdb import KEYRING_SERVICE, keyring_username
 from navoppfolging.workload import compute_workload, load_workload
 from tests.conftest import TODAY
-from tests.pg import PgCluster, pg_server, pg_url  # noqa: F401  (fixtures)
-from tests.team_data import A, B, LEAD, team_portfolio
+from tests.pg import PgCluster, as_user, pg_server, pg_url, team  # noqa: F401  (fixtures)
+from tests.team_data import A, B, team_portfolio
 from tests.workload_edge_data import edge_portfolio
 
 pytestmark = pytest.mark.postgres
@@ -34,25 +32,6 @@ def _dsn(url: str, user: str) -> str:
 
     u = make_url(url)
     return f"host={u.host} port={u.port} dbname={u.database} user={user}"
-
-
-def _as(url: str, user: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).set(username=user).render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def team(pg_url: str) -> Iterator[str]:
-    """The team portfolio imported by the owner, login roles for A, B and the lead."""
-    admin = Database.open(pg_url, actor="admin")
-    PortfolioService(admin).import_portfolio(team_portfolio(TODAY))
-    with admin.engine.begin() as conn:
-        create_login_role(conn, A, Role.VEILEDER, "pw-a")
-        create_login_role(conn, B, Role.VEILEDER, "pw-b")
-        create_login_role(conn, LEAD, Role.TEAMLEDER, "pw-l")
-    admin.close()
-    yield pg_url
 
 
 def _refs(url: str, user: str, table: str = "cases") -> set[object]:
@@ -133,7 +112,7 @@ def test_team_lead_gets_counts_but_no_case_rows(team: str) -> None:
         rows = conn.execute("SELECT advisor, open_cases, ug_cases FROM navoppfolging_workload_counts(%s)",
                             (TODAY,)).fetchall()
     assert {r[0] for r in rows} == {A, B}
-    lead = Database.open(_as(team, "z990002"), migrate=True)
+    lead = Database.open(as_user(team, "z990002"), migrate=True)
     try:
         workload = load_workload(lead, TODAY)
     finally:
@@ -181,9 +160,9 @@ def test_delegate_can_save_and_conflicts_are_detected(team: str) -> None:
 
     delegate(owner, "U-0001", B, until=dt.date.today() + dt.timedelta(days=7))
     owner.close()
-    db_a = Database.open(_as(team, "z990001"))
-    db_b = Database.open(_as(team, "z990003"))
-    db_a2 = Database.open(_as(team, "z990001"))
+    db_a = Database.open(as_user(team, "z990001"))
+    db_b = Database.open(as_user(team, "z990003"))
+    db_a2 = Database.open(as_user(team, "z990001"))
     try:
         seen_a = CaseService(db_a).get("U-0001")
         seen_b = CaseService(db_b).get("U-0001")
@@ -211,7 +190,7 @@ def test_handover_in_team_mode(team: str) -> None:
     who moved them; a case A cannot see cannot be handed over."""
     from navoppfolging.handover import HandoverService
 
-    db_a = Database.open(_as(team, "z990001"))
+    db_a = Database.open(as_user(team, "z990001"))
     try:
         service = HandoverService(db_a)
         preview = service.preview(["U-0001", "U-0002"], to=B, as_of=TODAY)
@@ -224,7 +203,7 @@ def test_handover_in_team_mode(team: str) -> None:
         assert "U-0001" not in _refs(team, "z990001")
     finally:
         db_a.close()
-    db_b = Database.open(_as(team, "z990003"))
+    db_b = Database.open(as_user(team, "z990003"))
     try:
         assert {"U-0001", "U-0002"} <= CaseService(db_b).new_for_advisor()
         CaseService(db_b).mark_opened("U-0001")
@@ -240,7 +219,7 @@ def test_handover_in_team_mode(team: str) -> None:
 def test_stale_handover_is_refused(team: str) -> None:
     from navoppfolging.handover import HandoverService
 
-    db_a = Database.open(_as(team, "z990001"))
+    db_a = Database.open(as_user(team, "z990001"))
     try:
         case = CaseService(db_a).get("U-0003")
         CaseService(db_a).save(dataclasses.replace(case, language="se"))
@@ -269,7 +248,7 @@ def test_admin_cli_add_user_and_password_from_keyring(pg_server: PgCluster, team
     hba.write_text("host all z990077 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
     subprocess.run(["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D",
                     str(pg_server.directory / "data"), "reload"], check=True, capture_output=True)
-    url = _as(team, "z990077")
+    url = as_user(team, "z990077")
     asked: list[str] = []
     with pytest.raises(DatabaseError):
         Database.open(url, password_prompt=lambda label: asked.append(label) or "feil")  # type: ignore[func-returns-value]
@@ -326,12 +305,12 @@ def test_workload_command_refuses_an_advisor_in_bokmal(team: str) -> None:
 
     from navoppfolging.workload import TEAM_LEAD_ONLY
 
-    done = subprocess.run([sys.executable, "-m", "navoppfolging", "--db", _as(team, "z990001"), "workload",
+    done = subprocess.run([sys.executable, "-m", "navoppfolging", "--db", as_user(team, "z990001"), "workload",
                            "--as-of", TODAY.isoformat()], capture_output=True, text=True, check=False)
     assert done.returncode == 1
     assert done.stderr.strip() == f"navoppfolging: {TEAM_LEAD_ONLY}"
     for raw in ("permission denied", "SQL", "sqlalche.me", "psycopg"):
         assert raw not in done.stderr and raw not in done.stdout
-    lead = subprocess.run([sys.executable, "-m", "navoppfolging", "--db", _as(team, "z990002"), "workload",
+    lead = subprocess.run([sys.executable, "-m", "navoppfolging", "--db", as_user(team, "z990002"), "workload",
                            "--as-of", TODAY.isoformat(), "--json"], capture_output=True, text=True, check=False)
     assert lead.returncode == 0, lead.stderr

@@ -5,49 +5,28 @@ cases and without Teamoversikt (the database refuses an advisor the team's count
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QSettings
 
 from navoppfolging.db import Database
 from navoppfolging.domain import Role
-from navoppfolging.services import PortfolioService
-from navoppfolging.teamdb import create_login_role
 from navoppfolging.ui.app import TeamLead, open_state
 from navoppfolging.ui.main_window import MainWindow
 from navoppfolging.ui.state import AppState
 from navoppfolging.ui.team_window import team_lead_window
 from tests.conftest import TODAY
-from tests.pg import pg_server, pg_url  # noqa: F401  (fixtures)
-from tests.team_data import A, B, LEAD, team_portfolio
+from tests.pg import as_user, pg_server, pg_url, team  # noqa: F401  (fixtures)
+from tests.team_data import A, B, team_portfolio
 
 pytestmark = pytest.mark.postgres
-
-
-def _as(url: str, user: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).set(username=user).render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def team(pg_url: str) -> Iterator[str]:
-    admin = Database.open(pg_url, actor="admin")
-    PortfolioService(admin).import_portfolio(team_portfolio(TODAY))
-    with admin.engine.begin() as conn:
-        create_login_role(conn, A, Role.VEILEDER, "pw-a")
-        create_login_role(conn, B, Role.VEILEDER, "pw-b")
-        create_login_role(conn, LEAD, Role.TEAMLEDER, "pw-l")
-    admin.close()
-    yield pg_url
 
 
 def test_the_login_s_group_role_is_read_from_the_server(team: str, db: Database) -> None:
     """TEAMLEDER and VEILEDER logins by their group; the owner (a superuser here, a member of
     every role to PostgreSQL) and a local file have none."""
     for user, expected in (("z990002", Role.TEAMLEDER), ("z990001", Role.VEILEDER), ("postgres", None)):
-        opened = Database.open(_as(team, user))
+        opened = Database.open(as_user(team, user))
         try:
             assert opened.team_role() is expected, user
         finally:
@@ -58,7 +37,7 @@ def test_the_login_s_group_role_is_read_from_the_server(team: str, db: Database)
 def test_a_team_lead_gets_teamoversikt_as_the_window(qtbot, team: str) -> None:  # type: ignore[no-untyped-def]
     """The advisor's window cannot open for a team lead (no case rows); open_state says so, and
     the team lead's window shows every advisor's counts from the server."""
-    state = open_state(_as(team, "z990002"))
+    state = open_state(as_user(team, "z990002"))
     assert isinstance(state, TeamLead)
     try:
         window = team_lead_window(state.db, today=TODAY)
@@ -80,7 +59,7 @@ def test_a_team_lead_gets_teamoversikt_as_the_window(qtbot, team: str) -> None: 
 
 
 def test_an_advisor_gets_own_cases_and_no_teamoversikt(qtbot, team: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    state = open_state(_as(team, "z990001"))
+    state = open_state(as_user(team, "z990001"))
     assert isinstance(state, AppState)
     try:
         assert state.team_role is Role.VEILEDER and not state.may_see_workload
