@@ -471,7 +471,8 @@ def test_tools_menu_opens_team_overview_import_export_and_hand_over(window, qtbo
 
     calls: dict[str, Any] = {}
     monkeypatch.setattr(workload_view.WorkloadDialog, "ask",
-                        classmethod(lambda cls, parent, *, load, as_of, load_counts: calls.setdefault("workload", load(as_of))))
+                        classmethod(lambda cls, parent, *, load, as_of, load_counts, names: calls.setdefault("workload", load(as_of))
+                                    and calls.setdefault("names", names)))
     monkeypatch.setattr(spreadsheet_import_dialog.SpreadsheetImportDialog, "ask",
                         classmethod(lambda cls, parent, **kw: calls.setdefault("import", kw) and None))
     monkeypatch.setattr(export_dialog.ExportDialog, "ask",
@@ -485,6 +486,7 @@ def test_tools_menu_opens_team_overview_import_export_and_hand_over(window, qtbo
     titles = {a.text(): a for a in window.menu_tools.actions()}
     titles["Teamoversikt…"].trigger()
     assert sum(a.open_cases for a in calls["workload"].advisors) == len(window.state.case_list())
+    assert calls["names"]["Z990003"] == "Ola Kollega"  # the advisors named, not only their idents
     titles["Importer fra Excel/CSV…"].trigger()
     assert calls["import"]["import_portfolio"] == window.state.portfolio.import_portfolio
     titles["Eksporter til regneark/kalender…"].trigger()
@@ -511,7 +513,7 @@ def test_team_overview_counts_with_the_offices_local_settings(window, qtbot, mon
     monkeypatch.setattr(workload, "load_workload", spy(workload.load_workload))
     monkeypatch.setattr(workload, "load_workload_counts", spy(workload.load_workload_counts))
     monkeypatch.setattr(workload_view.WorkloadDialog, "ask",
-                        classmethod(lambda cls, parent, *, load, as_of, load_counts: (load_counts(as_of), load(as_of))))
+                        classmethod(lambda cls, parent, *, load, as_of, load_counts, names: (load_counts(as_of), load(as_of))))
     window.open_workload()
     # (On SQLite the quick counts are the whole workload: load_workload_counts calls load_workload.)
     assert {name for name, _ in seen} == {"load_workload", "load_workload_counts"}

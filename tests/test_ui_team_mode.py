@@ -52,6 +52,8 @@ def test_a_team_lead_gets_teamoversikt_as_the_window(qtbot, team: str) -> None: 
         assert workload is not None
         portfolio = team_portfolio(TODAY)
         open_by = {a.advisor: a.open_cases for a in workload.advisors}
+        shown = {window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())}
+        assert {"Kari Veileder (Z990001)", "Ola Veileder (Z990003)"} <= shown
         assert open_by[A] == sum(1 for c in portfolio.cases if c.advisor == A and (c.closed_on is None or c.closed_on > TODAY))
         assert open_by[B] == sum(1 for c in portfolio.cases if c.advisor == B and (c.closed_on is None or c.closed_on > TODAY))
     finally:

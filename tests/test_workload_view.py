@@ -249,3 +249,17 @@ def test_innsatsgrupper_by_the_labels_the_case_view_uses() -> None:
     assert shown[-4:] == [f"Kontakt 30 d: {sit}", f"Kontakt 30 d: {spes}", f"Arbeidsrettet: {sit}", f"Arbeidsrettet: {spes}"]
     for old in d.INNSATSGRUPPE_SHORT.values():
         assert not any(old in h for h in shown), old
+
+
+def test_advisors_are_named_and_sorted_by_name(qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    """With the advisors' names the first column reads «Name (ident)» and sorts by name; the
+    team row stays last; without a name the ident stands alone."""
+    model = WorkloadTableModel(names={B: "Anne Aas"})
+    model.set_workload(_over_cap_workload(TODAY))
+    qtmodeltester.check(model)
+    shown = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert shown == [A, f"Anne Aas ({B})", "Teamet"]
+    proxy = WorkloadProxyModel()
+    proxy.setSourceModel(model)
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == [f"Anne Aas ({B})", A, "Teamet"]

@@ -315,7 +315,8 @@ class MainWindow(QMainWindow):
         from .workload_view import WorkloadDialog
 
         load, load_counts = workload_loaders(self.state.db, self.state.local_settings)
-        WorkloadDialog.ask(self, load=load, as_of=self.state.as_of, load_counts=load_counts)
+        WorkloadDialog.ask(self, load=load, as_of=self.state.as_of, load_counts=load_counts,
+                           names={str(a.ident): a.name for a in self.state.advisor_list()})
 
     def import_spreadsheet(self) -> None:
         from .spreadsheet_import_dialog import SpreadsheetImportDialog

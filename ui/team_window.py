@@ -37,8 +37,12 @@ def workload_loaders(db: Database, settings: LocalSettings | None = None) -> tup
 
 
 def team_lead_window(db: Database, *, today: dt.date) -> WorkloadDialog:
-    """The team lead's window: Teamoversikt as a top-level window titled with the database."""
+    """The team lead's window: Teamoversikt as a top-level window titled with the database, the
+    advisors named (a team lead may read the advisor list, never a case)."""
+    from navoppfolging.services import AdvisorService
+
     load, load_counts = workload_loaders(db)
-    dialog = WorkloadDialog(load, as_of=today, load_counts=load_counts)
+    names = {str(a.ident): a.name for a in AdvisorService(db).list()}
+    dialog = WorkloadDialog(load, as_of=today, load_counts=load_counts, names=names)
     dialog.setWindowTitle(f"Teamoversikt – {db.display_name}")
     return dialog

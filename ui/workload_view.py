@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +77,10 @@ CAP_ROLE = Qt.ItemDataRole.UserRole + 3
 class WorkloadTableModel(QAbstractTableModel):
     """One row per advisor and a last row with the team's totals."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, *, names: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
+        # The advisors' names by NAV-ident (colleagues, not young people): «Kari Veileder (Z990001)».
+        self.names: Mapping[str, str] = names or {}
         self._workload: Workload | None = None
         self._rows: list[AdvisorWorkload] = []
         self._values: list[list[object]] = []
@@ -131,6 +133,12 @@ class WorkloadTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         total = index.row() == len(self._values) - 1
         col = index.column()
+        if col == 0 and not total:
+            name = self.names.get(str(value))
+            if role == SORT_ROLE:  # by name where known, in Norwegian alphabetical order
+                return (name or str(value)).casefold()
+            if role == Qt.ItemDataRole.DisplayRole and name:
+                return f"{name} ({value})"
         if role == Qt.ItemDataRole.DisplayRole:
             if value is None:
                 return "–"
@@ -221,7 +229,8 @@ class WorkloadDialog(QDialog):
     completed = Signal(object)
 
     def __init__(self, load: Callable[[dt.date], Workload], *, as_of: dt.date, parent: QWidget | None = None,
-                 load_counts: Callable[[dt.date], Workload] | None = None) -> None:
+                 load_counts: Callable[[dt.date], Workload] | None = None,
+                 names: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Teamoversikt")
         self.resize(1200, 560)
@@ -231,7 +240,7 @@ class WorkloadDialog(QDialog):
         # from a background job with visible progress.
         self._load_counts = load_counts
         self._generation = 0
-        self.model = WorkloadTableModel(self)
+        self.model = WorkloadTableModel(self, names=names)
         self.proxy = WorkloadProxyModel(self)
         self.proxy.setSourceModel(self.model)
 
@@ -366,6 +375,6 @@ class WorkloadDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, *, load: Callable[[dt.date], Workload], as_of: dt.date,
-            load_counts: Callable[[dt.date], Workload] | None = None) -> None:
-        dialog = cls(load, as_of=as_of, parent=parent, load_counts=load_counts)
+            load_counts: Callable[[dt.date], Workload] | None = None, names: Mapping[str, str] | None = None) -> None:
+        dialog = cls(load, as_of=as_of, parent=parent, load_counts=load_counts, names=names)
         dialog.exec()
