@@ -105,8 +105,13 @@ def test_export_buttons_write_files(qtbot, tmp_path: Path, monkeypatch: pytest.M
     qtbot.addWidget(dialog)
     targets = iter([tmp_path / "t.xlsx", tmp_path / "t.pdf"])
     monkeypatch.setattr(WorkloadDialog, "ask_save_path", classmethod(lambda cls, *a: next(targets)))
-    qtbot.mouseClick(dialog.excel_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    # Written off the UI thread: the buttons are off meanwhile, ``exported`` says when done.
+    with qtbot.waitSignal(dialog.exported, timeout=20_000) as first:
+        qtbot.mouseClick(dialog.excel_button, Qt.MouseButton.LeftButton)
+        assert not dialog.excel_button.isEnabled() and not dialog.pdf_button.isEnabled()
+    assert first.args == [tmp_path / "t.xlsx"] and dialog.pdf_button.isEnabled()
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
     assert (tmp_path / "t.xlsx").stat().st_size > 0
     assert (tmp_path / "t.pdf").read_bytes().startswith(b"%PDF")
 
@@ -263,3 +268,17 @@ def test_advisors_are_named_and_sorted_by_name(qtbot, qtmodeltester) -> None:  #
     proxy.setSourceModel(model)
     proxy.sort(0, Qt.SortOrder.AscendingOrder)
     assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == [f"Anne Aas ({B})", A, "Teamet"]
+
+
+def test_an_export_that_cannot_be_written_is_told(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from navoppfolging.ui import messages
+
+    dialog = WorkloadDialog(_over_cap_workload, as_of=TODAY)
+    qtbot.addWidget(dialog)
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "show_error", lambda parent, title, text, *a: shown.append(text))
+    monkeypatch.setattr(WorkloadDialog, "ask_save_path", classmethod(lambda cls, *a: tmp_path / "mangler" / "t.pdf"))
+    with qtbot.assertNotEmitted(dialog.exported, wait=300):
+        qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    assert shown[0].startswith("Kunne ikke skrive t.pdf") and dialog.pdf_button.isEnabled()

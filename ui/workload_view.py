@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -227,6 +226,8 @@ class WorkloadDialog(QDialog):
 
     # Emitted when the view shows a complete workload (per-rule counts included).
     completed = Signal(object)
+    # Emitted with the path once an export has been written (off the UI thread).
+    exported = Signal(object)
 
     def __init__(self, load: Callable[[dt.date], Workload], *, as_of: dt.date, parent: QWidget | None = None,
                  load_counts: Callable[[dt.date], Workload] | None = None,
@@ -355,23 +356,44 @@ class WorkloadDialog(QDialog):
         name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_text)
         return Path(name) if name else None
 
-    def export(self, kind: str) -> Path | None:
+    def export(self, kind: str) -> None:
+        """Ask where, then write the Excel or PDF file off the UI thread (ReportLab or openpyxl
+        take a noticeable moment to load) with visible progress; ``exported`` says when done."""
         workload = self.model.workload
         if workload is None:
-            return None
+            return
         suggested = f"teamoversikt-{workload.as_of.isoformat()}.{kind}"
         if kind == "xlsx":
             path = self.ask_save_path(self, "Eksporter til Excel", suggested, "Excel (*.xlsx)")
         else:
             path = self.ask_save_path(self, "Eksporter til PDF", suggested, "PDF (*.pdf)")
         if path is None:
-            return None
-        try:
-            (write_xlsx if kind == "xlsx" else write_pdf)(workload, path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Eksport", f"Kunne ikke skrive {path}: {exc.strerror}")
-            return None
-        return path
+            return
+        from . import messages
+        from .state import run_in_background
+
+        writer = write_xlsx if kind == "xlsx" else write_pdf
+
+        def work() -> Path:
+            writer(workload, path)
+            return path
+
+        def finished() -> None:
+            shown = self.model.workload
+            self._set_exports_enabled(shown is not None and not shown.rule_counts_pending)
+
+        def done(written: Path) -> None:
+            finished()
+            self.exported.emit(written)
+
+        def failed(exc: Exception) -> None:
+            finished()
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            log.warning("teamoversikt-eksport feilet: %s", type(exc).__name__)
+            messages.show_error(self, "Eksporten ble ikke gjort", f"Kunne ikke skrive {path.name}: {reason}.")
+
+        self._set_exports_enabled(False)
+        run_in_background(self, work, label="Eksporterer teamoversikten …", on_done=done, on_failed=failed)
 
     @classmethod
     def ask(cls, parent: QWidget | None, *, load: Callable[[dt.date], Workload], as_of: dt.date,
