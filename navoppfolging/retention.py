@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 SETTING = "retention.days"
 DEFAULT_DAYS = 730
+MAX_DAYS = 36_500  # a period is whole days, at least 1 and at most 100 years
 LABEL = "Sletting av avsluttede saker etter (dager) — lokal innstilling"
 
 _CHILD_TABLES = (m.CaseFlagRow, m.AssessmentRow, m.ContactRow, m.ActivityRow, m.ReminderRow, m.ExceptionRow,
@@ -47,6 +49,11 @@ class RetentionResult:
         return sum(c.row_count for c in self.deleted)
 
 
+def _check_days(days: int) -> None:
+    if not 1 <= days <= MAX_DAYS:
+        raise ValidationError(f"{SETTING}: må være mellom 1 og {MAX_DAYS} dager")
+
+
 class RetentionService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -60,13 +67,12 @@ class RetentionService:
             days = int(row.value)
         except ValueError:
             raise ValidationError(f"Den lokale innstillingen {SETTING} er ikke et helt tall: {row.value!r}") from None
-        if days < 1:
-            raise ValidationError(f"Den lokale innstillingen {SETTING} må være minst 1 (dager).")
+        if not 1 <= days <= MAX_DAYS:
+            raise ValidationError(f"Den lokale innstillingen {SETTING} må være mellom 1 og {MAX_DAYS} (dager).")
         return days
 
     def set_days(self, days: int) -> None:
-        if days < 1:
-            raise ValidationError(f"{SETTING}: må være minst 1 dag")
+        _check_days(days)
         from navoppfolging.services import SettingsService
 
         SettingsService(self.db).set(SETTING, str(int(days)))
@@ -74,8 +80,8 @@ class RetentionService:
     def cutoff(self, as_of: dt.date, *, days: int | None = None) -> dt.date:
         """Cases closed on or before this date are due for deletion (``days``: another period
         than the saved one, to see what it would delete)."""
-        if days is not None and days < 1:
-            raise ValidationError(f"{SETTING}: må være minst 1 dag")
+        if days is not None:
+            _check_days(days)
         return as_of - dt.timedelta(days=self.days() if days is None else days)
 
     def preview(self, as_of: dt.date, *, days: int | None = None) -> tuple[RetentionCandidate, ...]:
@@ -83,12 +89,22 @@ class RetentionService:
         with self.db.session() as s:
             return self._candidates(s, cutoff)
 
-    def apply(self, as_of: dt.date, *, now: dt.datetime | None = None) -> RetentionResult:
-        """Delete every case ``preview(as_of)`` lists — all in one transaction."""
-        cutoff = self.cutoff(as_of)
+    def apply(self, as_of: dt.date, *, days: int | None = None, refs: Collection[str] | None = None,
+              now: dt.datetime | None = None) -> RetentionResult:
+        """Delete every case ``preview(as_of, days=days)`` lists — all in one transaction.
+
+        ``days``: a new period, saved in the same transaction (nothing is saved if the deletion
+        fails). ``refs``: the cases the user was shown and confirmed; only those are deleted (a
+        case closed by someone else in the meantime waits for the next time it is shown)."""
+        cutoff = self.cutoff(as_of, days=days)
         stamp = (now or dt.datetime.now()).replace(microsecond=0)
         with self.db.session() as s:
             candidates = self._candidates(s, cutoff)
+            if refs is not None:
+                confirmed = set(refs)
+                candidates = tuple(c for c in candidates if c.ref in confirmed)
+            if days is not None and days != self._stored_days(s):
+                s.merge(m.SettingRow(key=SETTING, value=str(int(days))))
             refs = [c.ref for c in candidates]
             for row in s.scalars(select(m.CaseRow).where(m.CaseRow.ref.in_(refs))) if refs else ():
                 for child in s.scalars(select(m.DelegationRow).where(m.DelegationRow.case_id == row.id)):
@@ -102,6 +118,14 @@ class RetentionService:
         log.info("sletting etter oppbevaringstid: %d saker, %d rader (frist %s)", len(candidates), result.rows,
                  cutoff.isoformat())
         return result
+
+    @staticmethod
+    def _stored_days(s) -> int | None:  # type: ignore[no-untyped-def]
+        row = s.get(m.SettingRow, SETTING)
+        try:
+            return int(row.value) if row is not None else None
+        except ValueError:
+            return None
 
     def deletion_log(self) -> tuple[m.DeletionLogRow, ...]:
         with self.db.session() as s:

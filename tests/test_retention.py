@@ -142,3 +142,32 @@ def test_retention_command(closed_db, db_url: str, capsys: pytest.CaptureFixture
     assert main(["--db", db_url, "retention", "--as-of", TODAY.isoformat(), "--days", "100", "--json"]) == 0
     assert [c["ref"] for c in json.loads(capsys.readouterr().out)["cases"]] == [refs[2]]
     assert main(["--db", db_url, "retention", "--days", "0"]) == 2
+
+
+def test_apply_saves_a_new_period_in_the_same_transaction_and_deletes_only_confirmed(db) -> None:  # type: ignore[no-untyped-def]
+    from navoppfolging.demo import generate
+    from navoppfolging.services import PortfolioService
+
+    PortfolioService(db).import_portfolio(generate(TODAY, n=3))
+    refs = [c.ref for c in CaseService(db).list()]
+    for ref in refs[:2]:
+        _close(db, ref, TODAY - dt.timedelta(days=400))
+    service = RetentionService(db)
+    result = service.apply(TODAY, days=365, refs=[refs[0]])
+    assert [c.ref for c in result.deleted] == [refs[0]]
+    assert service.days() == 365
+    assert {c.ref for c in CaseService(db).list()} == set(refs[1:])
+    with pytest.raises(ValidationError):
+        service.apply(TODAY, days=0)
+    assert service.days() == 365  # a refused period is not saved
+
+
+def test_period_limits(db) -> None:  # type: ignore[no-untyped-def]
+    from navoppfolging.retention import MAX_DAYS
+
+    service = RetentionService(db)
+    service.set_days(MAX_DAYS)
+    assert service.days() == MAX_DAYS
+    for bad in (0, MAX_DAYS + 1):
+        with pytest.raises(ValidationError):
+            service.set_days(bad)

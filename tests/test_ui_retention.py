@@ -80,3 +80,50 @@ def test_the_window_points_out_cases_past_the_period(qtbot, state: AppState, tmp
     assert "Slett avsluttede saker…" in [a.text() for a in window.menu_tools.actions()]
     state.database_ready.emit()  # as after the first paint, when the full database has opened
     assert window.statusBar().currentMessage().startswith("1 avsluttet sak har passert oppbevaringstiden")
+
+
+def test_the_period_counts_from_today_not_the_moved_window_date(qtbot, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """«Vis frister per» may be moved into the future; retention must still count from today, or
+    it would delete cases before their time."""
+    state.set_as_of(TODAY + dt.timedelta(days=700))
+    dialog = RetentionDialog(state)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 1 and dialog.cutoff() == TODAY - dt.timedelta(days=DEFAULT_DAYS)
+
+
+def test_only_the_confirmed_cases_are_deleted(qtbot, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A case that comes due after the list was shown (closed elsewhere meanwhile) is not deleted
+    without being shown; it is listed afterwards."""
+    dialog = RetentionDialog(state)
+    qtbot.addWidget(dialog)
+    shown = {c.ref for c in dialog.model.candidates()}
+    late = next(c.ref for c in CaseService(state.db).list() if c.closed_on is None)
+    _close(state.db, late, TODAY - dt.timedelta(days=DEFAULT_DAYS + 5))
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    with qtbot.waitSignal(dialog.deleted, timeout=10_000) as deleted:
+        qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert {c.ref for c in deleted.args[0].deleted} == shown
+    assert CaseService(state.db).get(late).closed_on is not None  # still there
+    assert [c.ref for c in dialog.model.candidates()] == [late]
+
+
+def test_a_stored_period_is_shown_as_it_is_and_not_saved_again(qtbot, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    RetentionService(state.db).set_days(4000)
+    dialog = RetentionDialog(state)
+    qtbot.addWidget(dialog)
+    assert dialog.days_spin.value() == 4000 and dialog.model.rowCount() == 0
+    dialog.days_spin.setValue(DEFAULT_DAYS)
+    dialog.days_spin.setValue(4000)
+    assert RetentionService(state.db).days() == 4000
+
+
+def test_no_safety_copy_keeps_what_retention_deletes(qtbot, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    dialog = RetentionDialog(state)
+    qtbot.addWidget(dialog)
+    backups = state.db.backups_dir
+    before = set(backups.iterdir()) if backups is not None and backups.exists() else set()
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    with qtbot.waitSignal(dialog.deleted, timeout=10_000):
+        qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    after = set(backups.iterdir()) if backups is not None and backups.exists() else set()
+    assert after == before

@@ -306,8 +306,8 @@ class MainWindow(QMainWindow):
                                                      icon="ArrowForward", shortcut="Ctrl+Shift+O"))
         self.act_retention = self._action("Slett avsluttede saker…", self.open_retention, icon="delete",
                                           tip="Slett avsluttede saker etter oppbevaringstiden", name="actRetention")
-        if self.state.team_role is None:
-            # On the team database deleting is for whoever runs it (`navoppfolging retention`).
+        if self.state.is_local_file:
+            # On a team server deleting is for whoever runs it (`navoppfolging retention`).
             self.add_tool_action("verktøy", self.act_retention)
 
     def open_workload(self) -> None:
@@ -341,7 +341,11 @@ class MainWindow(QMainWindow):
     def open_retention(self) -> None:
         from .retention_dialog import RetentionDialog
 
-        dialog = RetentionDialog(self.state, self)
+        try:
+            dialog = RetentionDialog(self.state, self)
+        except NavOppfolgingError as exc:  # e.g. a stored period that is not a number of days
+            messages.show_error(self, "Slett avsluttede saker", str(exc))
+            return
         dialog.deleted.connect(lambda result: self.statusBar().showMessage(
             f"Slettet {len(result.deleted)} {'avsluttet sak' if len(result.deleted) == 1 else 'avsluttede saker'} "
             "etter oppbevaringstiden.", 8000))
@@ -350,7 +354,7 @@ class MainWindow(QMainWindow):
     def check_retention(self) -> None:
         """Point out (in the status bar) closed cases past the retention period; deleting them
         is the advisor's decision, in «Slett avsluttede saker»."""
-        if self.state.team_role is not None:
+        if not self.state.is_local_file:
             return
         try:
             due = len(self.state.retention.preview(self.state.today))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from navoppfolging.dates import fmt
+from navoppfolging.retention import MAX_DAYS
 from . import messages, theme
 from .state import AppState, run_in_background
 
@@ -92,7 +93,7 @@ class RetentionDialog(QDialog):
         self.days_spin = QSpinBox()
         self.days_spin.setObjectName("retentionDays")
         self.days_spin.setAccessibleName("Oppbevaringstid i dager")
-        self.days_spin.setRange(1, 3650)
+        self.days_spin.setRange(1, MAX_DAYS)
         self.days_spin.setSuffix(" dager")
         self.days_spin.setValue(state.retention.days())
         self.days_spin.valueChanged.connect(self.refresh)
@@ -128,13 +129,19 @@ class RetentionDialog(QDialog):
         layout.addWidget(buttons)
         self.refresh()
 
+    @property
+    def today(self) -> dt.date:
+        """The period is counted from today — never from the window's «Vis frister per» date,
+        which may be moved into the future and would delete cases before their time."""
+        return self.state.today
+
     def cutoff(self) -> dt.date:
-        return self.state.as_of - dt.timedelta(days=self.days_spin.value())
+        return self.today - dt.timedelta(days=self.days_spin.value())
 
     def refresh(self) -> None:
         """What the period in the spin box would delete, as of the window's date."""
         # Another period than the saved one is only previewed: it is saved when the advisor deletes.
-        candidates = self.state.retention.preview(self.state.as_of, days=self.days_spin.value())
+        candidates = self.state.retention.preview(self.today, days=self.days_spin.value())
         rows = []
         for c in candidates:
             try:
@@ -159,25 +166,18 @@ class RetentionDialog(QDialog):
                                 "aktiviteter, vurderinger og notater slettes for godt. Dette kan ikke angres.",
                                 ok_text=f"Slett {n} {'sak' if n == 1 else 'saker'}"):
             return
-        days, as_of = self.days_spin.value(), self.state.as_of
-        retention, db = self.state.retention, self.state.db
-        expected = {c.ref for c in candidates}
+        days, today, retention = self.days_spin.value(), self.today, self.state.retention
+        confirmed = [c.ref for c in candidates]
 
         def work() -> RetentionResult:
-            if days != retention.days():
-                retention.set_days(days)
-            # A safety copy in the usual rotation (not kept apart: deleted data must not linger).
-            db.backup_file(reason="for-sletting")
-            return retention.apply(as_of)
+            # Exactly the confirmed cases, and the period (if changed) saved in the same
+            # transaction. No safety copy: a copy would keep what retention deletes.
+            return retention.apply(today, days=days, refs=confirmed)
 
         def done(result: RetentionResult) -> None:
             self.state.reload()
             self.refresh()
-            extra = {c.ref for c in result.deleted} - expected
             self.deleted.emit(result)
-            if extra:  # changed in between (another window closed more cases): say so
-                messages.show_info(self, "Slettet", f"Slettet {len(result.deleted)} saker, også {len(extra)} "
-                                                    "som ble avsluttet mens dialogen var åpen.")
 
         run_in_background(self, work, label="Sletter avsluttede saker …", on_done=done)
 

@@ -238,6 +238,11 @@ class AppState(QObject):
         return veiledere[0] if veiledere else next(iter(self._advisors.values()), None)
 
     @property
+    def is_local_file(self) -> bool:
+        """The advisor's own SQLite file (the start-up read is always one), not a team server."""
+        return self._db is None or self._db.file is not None
+
+    @property
     def may_see_workload(self) -> bool:
         """Teamoversikt: on a local file (the advisor's own counts) and for a team lead; on the
         team database an advisor is refused the team's counts (revision 0002)."""

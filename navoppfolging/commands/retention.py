@@ -26,11 +26,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from navoppfolging.retention import RetentionService
+    from navoppfolging.retention import MAX_DAYS, RetentionService
 
     as_of = parse_as_of(args.as_of)
-    if args.days is not None and args.days < 1:
-        raise UsageError("--days: må være minst 1")
+    if args.days is not None and not 1 <= args.days <= MAX_DAYS:
+        raise UsageError(f"--days: må være mellom 1 og {MAX_DAYS}")
     db = open_db(args)
     try:
         service = RetentionService(db)
