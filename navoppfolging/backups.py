@@ -77,6 +77,10 @@ def restore(db: Database, file: Path) -> Path | None:
     problems = check_backup(file, key)
     if problems:
         raise ValidationError([Problem(str(file), p) for p in problems])
+    from navoppfolging.retention import RetentionService
+
+    # What retention has deleted stays deleted: an older backup still holds those cases.
+    deleted = RetentionService(db).deletion_entries()
     safety = db.backup_file(reason="for-gjenoppretting", prune=False)
     if key is None:
         import sqlite3
@@ -96,6 +100,7 @@ def restore(db: Database, file: Path) -> Path | None:
     from navoppfolging.migrate import upgrade_if_needed
 
     upgrade_if_needed(db, backup=False)
+    RetentionService(db).reapply(deleted)
     with db.engine.connect() as conn:
         if conn.exec_driver_sql("PRAGMA integrity_check").scalar() != "ok":
             raise DatabaseError("Gjenopprettingen ga en skadet database; kopien av den forrige ligger i "

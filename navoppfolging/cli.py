@@ -99,6 +99,12 @@ def no_arguments() -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
+    # Started with stdout or stderr closed (``>&-``), Python has None there: what the command
+    # writes goes nowhere rather than ending in AttributeError.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     try:
         args = build_parser(args_list).parse_args(args_list) if args_list else no_arguments()
         from navoppfolging.logs import setup_logging

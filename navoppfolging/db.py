@@ -112,6 +112,34 @@ def _server_errors(url: URL) -> Iterator[None]:
         raise server_error(url, exc) from None
 
 
+def owner_only(path: Path, *, directory: bool = False) -> None:
+    """Personal data on disk is for the user alone: the database and its backups 0600, their
+    folder 0700 (best effort; a file system without POSIX modes is left as it is). A new file is
+    created with these modes before SQLite opens it, so it is never readable by others."""
+    if os.name != "posix":
+        return
+    mode = 0o700 if directory else 0o600
+    try:
+        if directory:
+            path.mkdir(mode=mode, parents=True, exist_ok=True)
+        elif not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+        if path.stat().st_mode & 0o777 != mode:
+            os.chmod(path, mode)
+    except OSError as exc:
+        log.warning("kunne ikke begrense tilgangen til en databasefil: %s", type(exc).__name__)
+
+
+def display_url(url: URL) -> str:
+    """The database for people to read (window title, Om): the file, or the server, user and
+    database — never a password, neither the URL's own nor one passed as a query parameter
+    (``?password=…``), and none of the query's other driver options."""
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path)
+    return url.set(query={}).render_as_string(hide_password=True)
+
+
 def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
@@ -235,6 +263,8 @@ class Database:
             lock = locking.acquire(path) if path is not None else None
             engine: Engine | None = None
             try:
+                if path is not None:
+                    owner_only(path)
                 resolved, encrypted = _with_key(resolved, path, explicit=explicit, passphrase_provider=passphrase_provider)
                 engine = create_app_engine(resolved)
                 _probe_sqlite(engine, resolved, path)
@@ -263,10 +293,7 @@ class Database:
     @property
     def display_name(self) -> str:
         """For the window title: the file name, or the server without the password."""
-        path = sqlite_file(self.url)
-        if path is not None:
-            return str(path)
-        return self.url.render_as_string(hide_password=True)
+        return display_url(self.url)
 
     def team_role(self) -> Role | None:
         """Team mode: the login's group role (VEILEDER or TEAMLEDER), which decides what the
@@ -305,9 +332,11 @@ class Database:
         if path is None or target_dir is None or not path.exists():
             return None
         target_dir.mkdir(parents=True, exist_ok=True)
+        owner_only(target_dir, directory=True)
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
         target = target_dir / f"{path.stem}-{stamp}-{reason}{path.suffix or '.db'}"
         partial = target.with_name(target.name + ".part")
+        owner_only(partial)  # created 0600 before SQLite writes the copy into it
         raw = self.engine.raw_connection()
         try:
             # Same URL (so the same key) with another file: the backup is encrypted like the

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import NamedTuple
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -47,6 +48,15 @@ class RetentionResult:
     @property
     def rows(self) -> int:
         return sum(c.row_count for c in self.deleted)
+
+
+class DeletionEntry(NamedTuple):
+    """One row of the deletion log, carried across a restore."""
+
+    case_ref: str
+    deleted_at: dt.datetime
+    closed_on: dt.date | None
+    row_count: int
 
 
 def _check_days(days: int) -> None:
@@ -118,6 +128,36 @@ class RetentionService:
         log.info("sletting etter oppbevaringstid: %d saker, %d rader (frist %s)", len(candidates), result.rows,
                  cutoff.isoformat())
         return result
+
+    def reapply(self, entries: Sequence[DeletionEntry]) -> int:
+        """After a backup is restored: what the deletion log said was deleted is deleted again —
+        a restore must not bring back cases retention deleted — and the log's entries are kept.
+        A case counts as the deleted one when its ref and closing date match the entry (a new
+        case that reused the ref is left alone). Returns the number of cases deleted again."""
+        if not entries:
+            return 0
+        with self.db.session() as s:
+            logged = {(r.case_ref, r.deleted_at) for r in s.scalars(select(m.DeletionLogRow))}
+            closed = {e.case_ref: e.closed_on for e in entries}
+            rows = [row for row in s.scalars(select(m.CaseRow).where(m.CaseRow.ref.in_(list(closed))))
+                    if row.closed_on is not None and row.closed_on == closed[row.ref]]
+            for row in rows:
+                for child in s.scalars(select(m.DelegationRow).where(m.DelegationRow.case_id == row.id)):
+                    s.delete(child)
+                s.delete(row)
+            s.flush()
+            scrub_free_text(s, [row.ref for row in rows])
+            s.add_all(m.DeletionLogRow(deleted_at=e.deleted_at, case_ref=e.case_ref, closed_on=e.closed_on,
+                                       row_count=e.row_count)
+                      for e in entries if (e.case_ref, e.deleted_at) not in logged)
+        if rows:
+            log.info("gjenoppretting: %d saker slettet på nytt etter slettingsloggen", len(rows))
+        return len(rows)
+
+    def deletion_entries(self) -> tuple[DeletionEntry, ...]:
+        with self.db.session() as s:
+            return tuple(DeletionEntry(r.case_ref, r.deleted_at, r.closed_on, r.row_count)
+                         for r in s.scalars(select(m.DeletionLogRow).order_by(m.DeletionLogRow.id)))
 
     @staticmethod
     def _stored_days(s) -> int | None:  # type: ignore[no-untyped-def]

@@ -197,3 +197,54 @@ def test_backup_before_migration_is_encrypted(tmp_path: Path) -> None:
             sqlite3.connect(backups[0]).execute("SELECT * FROM sqlite_master").fetchall()
     finally:
         db.close()
+
+
+def test_database_and_backups_are_for_the_user_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Personal data on disk: the database and every backup 0600, the backup folder 0700 —
+    also for a plain sqlite:/// file, and an older file with wider rights is tightened."""
+    import stat
+
+    from navoppfolging.db import Database
+
+    path = tmp_path / "d.db"
+    db = Database.open(f"sqlite:///{path}", actor="Z990001")
+    try:
+        backup = db.backup_file(reason="manuell")
+        assert backup is not None
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+        assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
+    finally:
+        db.close()
+    path.chmod(0o644)
+    Database.open(f"sqlite:///{path}", actor="Z990001").close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_restoring_an_older_backup_does_not_bring_back_deleted_cases(demo_db) -> None:  # type: ignore[no-untyped-def]
+    """A backup taken before retention deleted a case still holds it: restoring that backup
+    deletes it again (ref and closing date as in the deletion log) and keeps the log's entries;
+    the other cases come back as they were in the backup."""
+    import datetime as dt
+
+    from navoppfolging.backups import restore
+    from navoppfolging.retention import DEFAULT_DAYS, RetentionService
+    from navoppfolging.services import CaseService
+    from tests.conftest import TODAY
+    from tests.test_retention import _close
+
+    ref = CaseService(demo_db).list()[0].ref
+    _close(demo_db, ref, TODAY - dt.timedelta(days=DEFAULT_DAYS + 1))
+    old = demo_db.backup_file(reason="manuell")
+    assert old is not None
+    service = RetentionService(demo_db)
+    deleted = service.apply(TODAY, refs=[ref]).deleted
+    assert [c.ref for c in deleted] == [ref]
+    other = CaseService(demo_db).list()[0].ref
+    CaseService(demo_db).update(other, expected_version=CaseService(demo_db).get(other).version,
+                                change=lambda c: __import__("dataclasses").replace(c, goal="Endret etter kopien"))
+    restore(demo_db, old)
+    refs = {c.ref for c in CaseService(demo_db).list()}
+    assert ref not in refs and other in refs
+    assert CaseService(demo_db).get(other).goal != "Endret etter kopien"  # the backup's content
+    assert [e.case_ref for e in RetentionService(demo_db).deletion_entries()] == [ref]

@@ -223,3 +223,20 @@ def test_closed_stdout_ends_quietly(tmp_path: Path, cases: int, extra: list[str]
     assert err == ""
     log = _logs()
     assert "uventet feil" not in log and "Traceback" not in log and "BrokenPipe" not in log
+
+
+def test_a_command_started_without_stdout_runs_without_error(tmp_path: Path) -> None:
+    """Started with stdout closed (``navoppfolging due >&-``) Python has no sys.stdout: the
+    command runs, prints nowhere, and does not end in «uventet feil» with a traceback in the log."""
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    child = subprocess.run([sys.executable, "-m", "navoppfolging", "due", "--db", url], stdin=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1),  # noqa: PLW1509 - the test's point
+                           cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    assert child.returncode == 0, child.stderr
+    assert b"uventet feil" not in child.stderr
+    log = _logs()
+    assert "uventet feil" not in log and "Traceback" not in log

@@ -230,3 +230,16 @@ def test_engine_never_echoes_and_hides_parameters(db) -> None:  # type: ignore[n
         assert engine.hide_parameters is True
     finally:
         engine.dispose()
+
+
+def test_the_shown_database_name_never_holds_a_password() -> None:
+    """Window title and Om show ``display_url``: no password from the URL, nor one given as a
+    query parameter (``?password=``), nor a key."""
+    from sqlalchemy.engine import make_url
+
+    from navoppfolging.db import display_url
+
+    shown = display_url(make_url("postgresql+psycopg://z990002:hemmelig@db.nav.no:5432/team?password=S3cr3t&sslmode=require"))
+    assert "hemmelig" not in shown and "S3cr3t" not in shown and "password" not in shown
+    assert shown.startswith("postgresql+psycopg://z990002:***@db.nav.no:5432/team")
+    assert display_url(make_url("sqlite:////tmp/x/navoppfolging.db")) == "/tmp/x/navoppfolging.db"

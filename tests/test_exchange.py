@@ -363,6 +363,18 @@ def test_invalid_file_does_not_create_the_database(tmp_path: Path, capsys: pytes
     assert list(folder.iterdir()) == []
 
 
+def test_an_unknown_advisor_does_not_create_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A database that does not exist knows no advisor: a case whose advisor the file does not
+    bring is refused before anything is created."""
+    folder = tmp_path / "db"
+    folder.mkdir()
+    data = copy.deepcopy(MINIMAL)
+    data["advisors"] = []
+    assert main(["--db", f"sqlite:///{folder / 'new.db'}", "import", str(_write(tmp_path / "a.json", data))]) == 2
+    assert "cases[0].advisor" in capsys.readouterr().err
+    assert list(folder.iterdir()) == []
+
+
 def test_invalid_file_writes_no_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Opening an existing database takes the day's first backup: not for a file that is refused."""
     folder = tmp_path / "db"

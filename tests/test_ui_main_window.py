@@ -651,3 +651,34 @@ def test_window_start_with_a_database_in_a_missing_folder_says_so_once(tmp_path:
     assert app.open_state(f"sqlite:///{folder / 'x.db'}") is None
     assert len(shown) == 1 and f"mappen {folder} finnes ikke" in shown[0]
     assert not folder.exists()
+
+
+def test_opening_is_tried_again_only_after_asking_the_user(qapp, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A wrong passphrase may be typed again (three tries); a failure the user was not asked
+    anything for — a password in the URL the server refuses — is told once, not three times
+    (three failed logins in a row can lock an account)."""
+    from navoppfolging.errors import DatabaseError
+    from navoppfolging.ui import app, messages
+    from navoppfolging.ui.passphrase_dialog import PassphraseDialog
+
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "show_error", lambda _parent, _title, text, *a: shown.append(text))
+    monkeypatch.setattr(PassphraseDialog, "ask", classmethod(lambda cls, parent, first_time: "feil"))
+    tries: list[int] = []
+
+    def server_refuses() -> None:
+        tries.append(1)
+        raise DatabaseError("Databaseserveren avviste innloggingen.")
+
+    assert app._attempts(server_refuses) is None
+    assert len(tries) == 1 and len(shown) == 1
+
+    def wrong_passphrase() -> None:
+        tries.append(1)
+        app._passphrase(False)
+        raise DatabaseError("Feil passordfrase.")
+
+    tries.clear()
+    shown.clear()
+    assert app._attempts(wrong_passphrase) is None
+    assert len(tries) == 3 and len(shown) == 3

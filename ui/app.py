@@ -135,10 +135,16 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+# How many times the user has been asked for a passphrase or password in this run: a failed
+# open is tried again only if the user was asked (and may type it differently).
+_ASKED = [0]
+
+
 def _passphrase(first_time: bool) -> str | None:
     # Only when no secure keyring exists: the key is never stored in plain text.
     from .passphrase_dialog import PassphraseDialog
 
+    _ASKED[0] += 1
     passphrase: str | None = PassphraseDialog.ask(None, first_time=first_time)
     return passphrase
 
@@ -146,6 +152,7 @@ def _passphrase(first_time: bool) -> str | None:
 def _team_password(label: str) -> str | None:
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 
+    _ASKED[0] += 1
     text, ok = QInputDialog.getText(None, "Teamdatabase", f"Passord for {label}:", QLineEdit.EchoMode.Password)
     return text if ok else None
 
@@ -154,16 +161,20 @@ T = TypeVar("T")
 
 
 def _attempts(open_once: Callable[[], T]) -> T | None:
-    """A wrong passphrase is refused with a message; the user may try again (three times). A
-    mistake in the database URL (``--db``: UsageError) is told once: trying again cannot help."""
+    """A wrong passphrase is refused with a message; the user may try again (three times). Any
+    failure the user was not asked anything for — a mistake in the URL (``--db``), a password
+    in the URL that the server refuses, a server out of reach — is told once: trying the same
+    again cannot help, and repeated failed logins can lock an account."""
     from . import messages
 
     for _attempt in range(3):
+        asked_before = _ASKED[0]
         try:
             return open_once()
         except NavOppfolgingError as exc:
             messages.show_error(None, "Kan ikke åpne databasen", str(exc))
-            if isinstance(exc, UsageError) or "Avbrutt" in str(exc) or "allerede åpen" in str(exc):
+            if (isinstance(exc, UsageError) or _ASKED[0] == asked_before
+                    or "Avbrutt" in str(exc) or "allerede åpen" in str(exc)):
                 return None
     return None
 

@@ -847,13 +847,15 @@ class MainWindow(QMainWindow):
                 self, "Importere og erstatte saker?",
                 f"{path.name} har {len(portfolio.cases)} saker: {len(portfolio.cases) - replaced} nye og "
                 f"{replaced} som finnes fra før.\n\nSakene som finnes fra før, erstattes med innholdet i filen: "
-                "kontakter, aktiviteter og annet som er registrert etter at filen ble laget, forsvinner fra dem. "
-                "Det tas en sikkerhetskopi av databasen før importen.", ok_text="Importer og erstatt"):
+                "kontakter, aktiviteter og annet som er registrert etter at filen ble laget, forsvinner fra dem."
+                + (" Det tas en sikkerhetskopi av databasen før importen." if self.state.is_local_file else ""),
+                ok_text="Importer og erstatt"):
             return
         db, portfolio_service = self.state.db, self.state.portfolio  # on the UI thread (may open the database)
 
         def work() -> Any:
-            # Lose nothing: the database as it was, kept beside the daily copies (not pruned).
+            # Lose nothing: the database as it was, a copy among the others (encrypted like the
+            # database, rotated with them by «backup.keep»; a team server keeps its own backups).
             db.backup_file(reason="for-import", prune=False)
             return portfolio_service.import_portfolio(portfolio)
 

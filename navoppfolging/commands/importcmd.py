@@ -57,6 +57,15 @@ def run_json(args: argparse.Namespace) -> int:
     # Everything that does not need the database first: a bad file must not create, migrate
     # or back up the database (opening does all three).
     portfolio = read_file(args.file, known_advisors=None)
+    from navoppfolging.db import resolve_url, sqlite_file
+
+    path = sqlite_file(resolve_url(args.db))
+    if path is not None and not path.exists():
+        # A database that does not exist yet knows no advisor: every advisor the file does not
+        # bring is unknown, and saying so must not create the database first.
+        problems = unknown_advisors(portfolio, frozenset())
+        if problems:
+            raise ValidationError(problems)
     db = open_db(args)
     try:
         service = PortfolioService(db)
