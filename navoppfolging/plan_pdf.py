@@ -488,6 +488,7 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
         # Earliest deadline first: this list is the to-do list until the next meeting.
         party_items.sort(key=lambda a: (a.end or dt.date.max, a.title.casefold()))
     who: list[Any] = [Spacer(1, 6), Paragraph("Hvem gjør hva til neste gang", st.h1)]
+    lead = len(story)  # where the last section before the notes starts (see «Notater»)
     if not open_by_party:
         hint = " Bruk notatfeltet til å skrive ned hva dere blir enige om." if profile.notes_lines else ""
         who.append(Paragraph(f"Ingen åpne aktiviteter.{hint}", st.body))
@@ -508,12 +509,14 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
                 text += f' <font color="{_SUBTLE}">– innen {fmt(activity.end)}</font>'
             lines.append(Paragraph(text, st.bullet, bulletText="•"))
         lines.append(Spacer(1, 6))
+        lead = len(story)
         story.append(Block((who if first else []) + lines))
         first = False
 
     # Internal detail for the case file only.
     if profile.include_contact_notes and case.contacts:
         story.append(CondPageBreak(40 * _MM))
+        lead = len(story)
         story.append(Paragraph("Møter og dialog", st.h1))
         rows: list[list[Any]] = [[Paragraph(f"<b>{h}</b>", st.cell) for h in
                                   ("Dato", "Form", "Status", "Referat")]]
@@ -541,30 +544,123 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
             if ext.phone:
                 parts.append(f"telefon {_x(ext.phone)}")
             others.append(Paragraph(", ".join(parts), st.body))
+        lead = len(story)
         story.append(KeepTogether(others))
 
-    # Room for notes, then signatures.
-    if profile.notes_lines:
-        notes: list[Any] = [Paragraph("Notater", st.h1), Spacer(1, 2)]
-        # A plan without activities is usually the first meeting's: more room to write.
-        lines_count = profile.notes_lines if case.activities else max(profile.notes_lines, 12)
-        for _ in range(lines_count):
-            notes.append(HRFlowable(width="100%", thickness=0.5, color=HexColor("#9EA4AD"),
-                                    spaceBefore=21, spaceAfter=0))
-        story.append(KeepTogether(notes))
+    # Room for notes, then signatures. The notes take the room left on the last page (at least
+    # _MIN_NOTE_LINES, at most the profile's number) instead of moving alone onto a new page.
+    sign: list[Any] = []
     if profile.signature_lines:
         def sig(label: str) -> list[Any]:
             return [Spacer(1, 30), HRFlowable(width="100%", thickness=0.6, color=HexColor(_TEXT),
                                               spaceAfter=3), Paragraph(label, st.small)]
 
         gap = 12 * _MM
-        sign = Table([[sig("Sted og dato, din underskrift"), "",
-                       sig("Sted og dato, veileder i NAV")]],
-                     colWidths=[(width - gap) / 2, gap, (width - gap) / 2])
-        sign.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-        story.append(KeepTogether([Spacer(1, 14), sign]))
+        table = Table([[sig("Sted og dato, din underskrift"), "",
+                        sig("Sted og dato, veileder i NAV")]],
+                      colWidths=[(width - gap) / 2, gap, (width - gap) / 2])
+        table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        sign = [Spacer(1, 14), table]
+    if profile.notes_lines:
+        # A plan without activities is usually the first meeting's: more room to write.
+        most = profile.notes_lines if case.activities else max(profile.notes_lines, 12)
+        notes = _notes_flowable(Paragraph("Notater", st.h1), most=most,
+                                least=min(most, _MIN_NOTE_LINES), after=sign)
+        # The last section before the notes (usually the last group of «Hvem gjør hva») goes
+        # with them to a new page when they do, so the last page never holds the notes alone.
+        story.insert(lead, _room_for(story[lead:], notes, frame_height))
+        story.append(notes)
+    elif sign:
+        story.append(KeepTogether(sign))
     return story
+
+
+# At least this many note lines on the page the notes are printed on.
+_MIN_NOTE_LINES = 3
+_NOTE_LINE_GAP = 21.0
+_NOTE_LINE_THICKNESS = 0.5
+
+
+def _notes_flowable(heading: Any, *, most: int, least: int, after: list[Any]) -> Any:
+    """«Notater» with as many ruled lines as fit where it lands: ``most`` when there is room,
+    down to ``least``; when not even ``least`` fit it asks for the next page, where it gets
+    ``most``. ``after`` (the signatures) is drawn below the lines, on the same page."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Flowable
+
+    class Notes(Flowable):  # type: ignore[misc]  # ReportLab ships no type hints
+        def __init__(self) -> None:
+            super().__init__()
+            self.lines = most
+
+        def getSpaceBefore(self) -> float:  # noqa: N802 - ReportLab's name
+            return float(heading.getSpaceBefore())
+
+        def _fixed(self, canv: Any, aW: float) -> tuple[float, list[float]]:
+            """Height of everything but the lines: the heading, its space, what follows."""
+            heights = [f.wrapOn(canv, aW, 0x7FFFFFFF)[1] for f in after]
+            head = heading.wrapOn(canv, aW, 0x7FFFFFFF)[1] + heading.getSpaceAfter() + 2
+            return head + sum(heights), heights
+
+        def min_height(self, canv: Any, aW: float) -> float:
+            """The height with ``least`` lines, and the space asked for above it."""
+            fixed, _ = self._fixed(canv, aW)
+            return self.getSpaceBefore() + fixed + least * (_NOTE_LINE_GAP + _NOTE_LINE_THICKNESS)
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            fixed, self._after_heights = self._fixed(self.canv, aW)
+            step = _NOTE_LINE_GAP + _NOTE_LINE_THICKNESS
+            fits = int((aH - fixed) // step)
+            # Too little room for the minimum: ask for all the lines (the frame then moves on).
+            self.lines = most if fits < least else min(most, fits)
+            self.width, self.height = aW, fixed + self.lines * step
+            return self.width, self.height
+
+        def split(self, aW: float, aH: float) -> list[Any]:
+            return []
+
+        def draw(self) -> None:
+            y = self.height
+            _, h = heading.wrapOn(self.canv, self.width, 0x7FFFFFFF)
+            heading.drawOn(self.canv, 0, y - h)
+            y -= h + heading.getSpaceAfter() + 2
+            self.canv.saveState()
+            self.canv.setStrokeColor(HexColor("#9EA4AD"))
+            self.canv.setLineWidth(_NOTE_LINE_THICKNESS)
+            for _ in range(self.lines):
+                y -= _NOTE_LINE_GAP + _NOTE_LINE_THICKNESS / 2
+                self.canv.line(0, y, self.width, y)
+                y -= _NOTE_LINE_THICKNESS / 2
+            self.canv.restoreState()
+            for f, h in zip(after, self._after_heights, strict=True):
+                f.drawOn(self.canv, 0, y - h)
+                y -= h
+
+    return Notes()
+
+
+def _room_for(lead: list[Any], notes: Any, frame_height: float) -> Any:
+    """A conditional page break placed before the flowables ``lead``: when they fit where they
+    are but the notes' minimum would not fit after them, lead and notes start on the next page."""
+    from reportlab.platypus import CondPageBreak, KeepTogether
+    from reportlab.platypus.flowables import _listWrapOn
+
+    # A KeepTogether measures as «too tall» on purpose (to be split): measure what it holds.
+    flat = [part for f in lead for part in (f._content if isinstance(f, KeepTogether) else [f])]
+
+    class RoomForNotes(CondPageBreak):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(0)
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            _, lead_height = _listWrapOn(flat, aW, self.canv)
+            need = flat[0].getSpaceBefore() + lead_height + notes.min_height(self.canv, aW)
+            # A block too long to share a page with the notes stays where it is.
+            self.height = need if need <= frame_height else 0
+            return super().wrap(aW, aH)  # type: ignore[no-any-return]
+
+    return RoomForNotes()
 
 
 def _canvas_maker(footer_name: str, footer_date: str) -> Any:

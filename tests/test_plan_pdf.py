@@ -320,6 +320,86 @@ def test_empty_plan_prints_a_sensible_page() -> None:
     assert "Ingen aktiviteter passer utvalget" in filtered
 
 
+def _notes_page(pdf: bytes) -> tuple[int, int, str]:
+    """(page number, ruled note lines under «Notater», the page's text without the footer) for
+    the page «Notater» is on, read from the PDF's drawing operators with pypdf."""
+    reader = PdfReader(io.BytesIO(pdf))
+    for number, page in enumerate(reader.pages, start=1):
+        found: list[float] = []
+        segments: list[tuple[float, float, float]] = []
+        start: list[float] = []
+
+        def text(t: str, cm: list[float], tm: list[float], _font: object, _size: object) -> None:
+            if t.strip() == "Notater":
+                found.append(cm[5] + tm[5])
+
+        def ops(op: bytes, args: list[object], cm: list[float], _tm: list[float]) -> None:
+            if op == b"m":
+                start[:] = [cm[4] + float(args[0]), cm[5] + float(args[1])]  # type: ignore[arg-type]
+            elif op == b"l" and start:
+                x, y = cm[4] + float(args[0]), cm[5] + float(args[1])  # type: ignore[arg-type]
+                if abs(y - start[1]) < 0.01:
+                    segments.append((abs(x - start[0]), y, start[0]))
+
+        content = page.extract_text(visitor_text=text, visitor_operand_before=ops)
+        if found:
+            width = float(page.mediabox.width) - 2 * (20 * 72 / 25.4 + 6)
+            # Full-width rules below the heading and above the footer's rule (24 mm from the foot).
+            lines = [s for s in segments if s[0] > 0.95 * width and 24 * 72 / 25.4 < s[1] < found[0]]
+            body = [ln for ln in content.splitlines() if ln.strip()
+                    and not ln.startswith(("Aktivitetsplan for ", "Side "))]
+            return number, len(lines), "\n".join(body)
+    raise AssertionError("«Notater» finnes ikke i PDF-en")
+
+
+def _plan_of_length(n: int, words: int) -> Case:
+    """n open activities whose descriptions have ``words`` words each: plans of every length."""
+    statuses = [S.GJENNOMFORES, S.PLANLAGT, S.FORSLAG]
+    return make_case(activities=tuple(
+        _act(f"a{i}", f"Aktivitet {i}", statuses[i % 3], list(R)[i % 4], start=AS_OF,
+             description=" ".join(["arbeidslivet"] * words))
+        for i in range(n)))
+
+
+@pytest.mark.parametrize("profile", ["motet", "saksmappe"])
+def test_notes_take_the_room_left_instead_of_a_page_of_their_own(profile: str) -> None:
+    """«Notater» fits as many lines as there is room for on the last page (at least 3, at most
+    the profile's number) and moves on only when not even 3 fit; then the section before it
+    goes along, so the last page never holds «Notater» alone. Read back from the PDF."""
+    chosen = PROFILES[profile]
+    pages_seen = set()
+    for n in range(0, 9):
+        for words in (0, 25, 60):
+            pdf = render_plan(_plan_of_length(n, words), ADVISOR, as_of=AS_OF, profile=chosen)
+            pages = page_count(pdf)
+            pages_seen.add(pages)
+            number, lines, body = _notes_page(pdf)
+            most = chosen.notes_lines if n else max(chosen.notes_lines, 12)
+            assert number == pages, (n, words)
+            assert min(3, most) <= lines <= most, (n, words, lines)
+            assert body.strip() != "Notater" and len(body.splitlines()) > 1, (n, words, body)
+            if lines < most:
+                # Fewer lines than asked for only where the page is full: not on a fresh page.
+                assert not body.startswith("Notater"), (n, words)
+    assert len(pages_seen) > 1  # the lengths tried do cross a page break
+
+
+def test_a_short_plan_with_room_left_on_page_one_has_one_page() -> None:
+    """The review's case (demo U-0021): two open activities and a third of page 1 empty — the
+    notes go there, with fewer lines if need be, instead of onto a near-blank page 2."""
+    case = make_case(activities=(
+        _act("a1", "Stilling som lagermedarbeider", S.GJENNOMFORES, R.BRUKER, start=dt.date(2023, 9, 6),
+             end=dt.date(2024, 2, 5), description="Søke stillingen hos Bygg & Lager innen fristen."),
+        _act("a2", "Fullføre vg3 elektro", S.GJENNOMFORES, R.ANNEN, start=dt.date(2023, 10, 9),
+             end=dt.date(2024, 3, 26), category=C.UTDANNING,
+             description="Ta opp faget matematikk og fullføre vg3. Skolen melder fra om fravær."),
+    ))
+    pdf = render_plan(case, ADVISOR, as_of=dt.date(2024, 6, 3))
+    assert page_count(pdf) == 1
+    number, lines, _ = _notes_page(pdf)
+    assert number == 1 and 3 <= lines <= DEFAULT.notes_lines
+
+
 def test_same_input_gives_same_bytes() -> None:
     """No clock or random id in the file: the preview saves exactly what the CLI would write."""
     assert render_plan(make_case(), ADVISOR, as_of=AS_OF) == render_plan(make_case(), ADVISOR, as_of=AS_OF)
