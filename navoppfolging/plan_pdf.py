@@ -3,7 +3,9 @@
 The plan is the young person's own document («ikke om meg uten meg»): it speaks to them («Du»),
 in bokmål, without the rule engine's vocabulary. What goes on paper is chosen by a
 :class:`PlanProfile`; «Til møtet» is the default and leaves out the fødselsnummer, contact
-notes and internal details, «Saksmappe» is the fuller copy for the case file.
+notes and internal details, «Saksmappe» is the fuller copy for the case file. The fødselsnummer
+is printed only when asked for each time (``include_fnr``, the preview's «Ta med
+fødselsnummer», the command line's ``--with-fnr``), and only in a profile that allows it.
 
 ReportLab is imported only inside :func:`render_plan` (≈ 0.2 s): the window and the other
 sub-commands import this module for :class:`PlanProfile` without paying for it.
@@ -87,12 +89,15 @@ class PlanProfile:
     whose period touches the range (undated activities are always kept: a suggestion without
     dates is still part of the plan); ``completed_within_days`` keeps only «Fullført» activities
     that ended at most that many days before the print date. ``notes_lines`` ruled lines give
-    room for notes (0: none).
+    room for notes (0: none). ``may_include_fnr`` says the profile may carry the
+    fødselsnummer (the preview then offers «Ta med fødselsnummer»); ``include_fnr`` is that
+    choice, made explicitly for one print — no built-in profile has it on.
     """
 
     name: str
     label: str
     statuses: frozenset[ActivityStatus] = field(default_factory=lambda: frozenset(GROUP_ORDER))
+    may_include_fnr: bool = False
     include_fnr: bool = False
     include_contact_notes: bool = False
     include_internal: bool = False
@@ -109,6 +114,8 @@ class PlanProfile:
             raise ValueError("Antall notatlinjer kan ikke være negativt.")
         if self.completed_within_days is not None and self.completed_within_days < 0:
             raise ValueError("Antall dager for fullførte aktiviteter kan ikke være negativt.")
+        if self.include_fnr and not self.may_include_fnr:
+            raise ValueError(f"Utskriften «{self.label}» kan ikke ta med fødselsnummer.")
 
 
 PROFILES: dict[str, PlanProfile] = {
@@ -125,7 +132,8 @@ PROFILES: dict[str, PlanProfile] = {
         name="saksmappe",
         label="Til saksmappen",
         statuses=frozenset(GROUP_ORDER),
-        include_fnr=True,
+        # Offered, never on by default: the full number is printed only when asked for.
+        may_include_fnr=True,
         include_contact_notes=True,
         include_internal=True,
         signature_lines=True,

@@ -213,12 +213,12 @@ def test_default_profile_hides_fnr_contact_notes_and_internal_detail() -> None:
     assert FNR.encode() not in pdf
 
 
-def test_case_file_profile_includes_fnr_notes_all_groups_and_signatures() -> None:
-    """«Til saksmappen» carries the fødselsnummer, contact notes, every group and signature lines."""
+def test_case_file_profile_includes_notes_all_groups_and_signatures() -> None:
+    """«Til saksmappen» carries contact notes, every group and signature lines — and the
+    fødselsnummer only when asked for (below)."""
     profile = PROFILES["saksmappe"]
-    assert profile.include_fnr and profile.include_contact_notes and profile.signature_lines
+    assert profile.include_contact_notes and profile.signature_lines
     text = pdf_text(render_plan(make_case(), ADVISOR, as_of=AS_OF, profile=profile))
-    assert f"Fødselsnummer {FNR}" in text
     assert "Saksnummer U-0001" in text and "Trenger veiledning" in text
     assert "Møter og dialog" in text and "Hemmelig referat fra første samtale" in text
     assert "Gammelt sertifikatkurs" in text
@@ -227,6 +227,27 @@ def test_case_file_profile_includes_fnr_notes_all_groups_and_signatures() -> Non
     positions = [text.index(word) for word in order]
     assert positions == sorted(positions)
     assert "din underskrift" in text and "veileder i NAV" in text
+
+
+def test_fnr_is_printed_only_when_asked_for_in_a_profile_that_allows_it() -> None:
+    """No built-in profile prints the fødselsnummer by default — not the 11 digits, not the
+    personal number part, not masked. «Til saksmappen» may include it when asked (include_fnr);
+    «Til møtet» refuses to."""
+    for name, profile in PROFILES.items():
+        assert not profile.include_fnr, name
+        pdf = render_plan(make_case(), ADVISOR, as_of=AS_OF, profile=profile)
+        text = pdf_text(pdf)
+        assert FNR not in text and FNR[6:] not in text and "Fødselsnummer" not in text, name
+        assert FNR.encode() not in pdf, name
+    saksmappe = PROFILES["saksmappe"]
+    assert saksmappe.may_include_fnr and not DEFAULT.may_include_fnr
+    asked = dataclasses.replace(saksmappe, include_fnr=True)
+    text = pdf_text(render_plan(make_case(), ADVISOR, as_of=AS_OF, profile=asked))
+    assert f"Fødselsnummer {FNR}" in text
+    # A case without a registered number prints no empty label either.
+    assert "Fødselsnummer" not in pdf_text(render_plan(make_case(fnr=None), ADVISOR, as_of=AS_OF, profile=asked))
+    with pytest.raises(ValueError, match="fødselsnummer"):
+        dataclasses.replace(DEFAULT, include_fnr=True)
 
 
 def test_status_choice_and_date_range_filter_activities() -> None:
@@ -457,10 +478,21 @@ def test_cli_writes_the_plan_and_refuses_unknown_ref(db, db_url: str, tmp_path: 
     printed = capsys.readouterr().out
     assert "U-0001" in printed and case.name not in printed
 
+    # «saksmappe» has no fødselsnummer unless --with-fnr; --with-fnr is refused for «motet».
     full = tmp_path / "saksmappe.pdf"
     assert main(["plan", "U-0001", "-o", str(full), "--as-of", "2024-03-04", "--profile", "saksmappe",
                  "--db", db_url]) == 0
+    text = pdf_text(full.read_bytes())
+    assert "Saksnummer U-0001" in text and FNR not in text and "Fødselsnummer" not in text
+    assert FNR.encode() not in full.read_bytes()
+    assert "med fødselsnummer" not in capsys.readouterr().out
+    assert main(["plan", "U-0001", "-o", str(full), "--as-of", "2024-03-04", "--profile", "saksmappe",
+                 "--with-fnr", "--db", db_url]) == 0
     assert f"Fødselsnummer {FNR}" in pdf_text(full.read_bytes())
+    assert "med fødselsnummer" in capsys.readouterr().out
+    refused = tmp_path / "motet.pdf"
+    assert main(["plan", "U-0001", "-o", str(refused), "--with-fnr", "--db", db_url]) == 2
+    assert "--with-fnr" in capsys.readouterr().err and not refused.exists()
 
     missing = tmp_path / "mangler.pdf"
     assert main(["plan", "U-9999", "-o", str(missing), "--db", db_url]) == 2

@@ -85,6 +85,34 @@ def test_switching_profile_re_renders(qtbot, dialog: PlanPreviewDialog, recorder
     assert dialog.status_boxes["AVBRUTT"].isChecked()
 
 
+def test_fnr_is_an_explicit_choice_offered_only_where_allowed(qtbot, dialog: PlanPreviewDialog,  # type: ignore[no-untyped-def]
+                                                              recorder: Recorder) -> None:
+    """«Ta med fødselsnummer» is not offered for «Til møtet»; for «Til saksmappen» it is offered
+    unticked, the preview has no fødselsnummer until it is ticked, and choosing a profile again
+    starts unticked."""
+    fnr = recorder.case.fnr
+    assert fnr
+    assert dialog.fnr_box.isHidden() and not dialog.fnr_box.isChecked()
+    with qtbot.waitSignal(dialog.previewUpdated, timeout=5000):
+        dialog.profile_combo.setCurrentIndex(dialog.profile_combo.findData("saksmappe"))
+    assert dialog.fnr_box.isVisibleTo(dialog) and not dialog.fnr_box.isChecked()
+    assert not recorder.profiles[-1].include_fnr
+    assert fnr not in _text(dialog.pdf_bytes()) and fnr.encode() not in dialog.pdf_bytes()
+
+    with qtbot.waitSignal(dialog.previewUpdated, timeout=5000):
+        qtbot.mouseClick(dialog.fnr_box, Qt.MouseButton.LeftButton)
+    assert recorder.profiles[-1].include_fnr
+    assert f"Fødselsnummer {fnr}" in _text(dialog.pdf_bytes())
+
+    with qtbot.waitSignal(dialog.previewUpdated, timeout=5000):
+        dialog.profile_combo.setCurrentIndex(dialog.profile_combo.findData("motet"))
+    assert dialog.fnr_box.isHidden() and not dialog.fnr_box.isChecked()
+    assert fnr not in _text(dialog.pdf_bytes())
+    with qtbot.waitSignal(dialog.previewUpdated, timeout=5000):
+        dialog.profile_combo.setCurrentIndex(dialog.profile_combo.findData("saksmappe"))
+    assert not dialog.fnr_box.isChecked() and fnr not in _text(dialog.pdf_bytes())
+
+
 def test_status_checkbox_and_period_filter_the_plan(qtbot, dialog: PlanPreviewDialog, recorder: Recorder) -> None:  # type: ignore[no-untyped-def]
     """Unticking a status and choosing a period re-render with exactly those choices."""
     with qtbot.waitSignal(dialog.previewUpdated, timeout=5000):

@@ -84,6 +84,11 @@ class PlanPreviewDialog(QDialog):
         for key, p in self._profiles.items():
             self.profile_combo.addItem(p.label, key)
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(profile.name)))
+        # The full fødselsnummer is a choice made for each print, off by default, and offered only
+        # where the profile may carry it (like Eksporter's «Ta med fødselsnummer»).
+        self.fnr_box = QCheckBox("Ta med &fødselsnummer")
+        self.fnr_box.setObjectName("fnrBox")
+        self.fnr_box.setToolTip("Bare når saksmappen trenger det: planen viser da fullt fødselsnummer.")
         self.status_boxes: dict[str, QCheckBox] = {}
         statuses_row = QHBoxLayout()
         statuses_row.addWidget(QLabel("Vis:"))
@@ -110,6 +115,7 @@ class PlanPreviewDialog(QDialog):
         label.setBuddy(self.profile_combo)
         top.addWidget(label)
         top.addWidget(self.profile_combo)
+        top.addWidget(self.fnr_box)
         top.addStretch(1)
         self.pages_label = QLabel()
         self.pages_label.setObjectName("pagesLabel")
@@ -177,6 +183,7 @@ class PlanPreviewDialog(QDialog):
         for box in self.status_boxes.values():
             box.toggled.connect(self._on_filter_changed)
         self.range_box.toggled.connect(self._on_filter_changed)
+        self.fnr_box.toggled.connect(self._on_filter_changed)
         self.date_from.dateChanged.connect(self._on_date_changed)
         self.date_to.dateChanged.connect(self._on_date_changed)
         self.refresh()
@@ -241,7 +248,8 @@ class PlanPreviewDialog(QDialog):
         return self._document
 
     def current_profile(self) -> PlanProfile | None:
-        """The chosen profile with the chosen statuses and period; None if the period is invalid."""
+        """The chosen profile with the chosen statuses, period and fødselsnummer choice; None if
+        the period is invalid."""
         base = self._profiles[str(self.profile_combo.currentData())]
         statuses = frozenset(s for s in GROUP_ORDER if self.status_boxes[s.value].isChecked())
         start: dt.date | None = None
@@ -250,7 +258,8 @@ class PlanPreviewDialog(QDialog):
             start, end = _day(self.date_from.date()), _day(self.date_to.date())
             if start > end:
                 return None
-        return dataclasses.replace(base, statuses=statuses, date_from=start, date_to=end)
+        return dataclasses.replace(base, statuses=statuses, date_from=start, date_to=end,
+                                   include_fnr=base.may_include_fnr and self.fnr_box.isChecked())
 
     # --- Rendering ------------------------------------------------------------------------
 
@@ -309,6 +318,10 @@ class PlanPreviewDialog(QDialog):
             for status in GROUP_ORDER:
                 self.status_boxes[status.value].setChecked(status in profile.statuses)
             self.range_box.setChecked(profile.date_from is not None or profile.date_to is not None)
+            # Choosing a profile starts without the fødselsnummer again (built-in profiles never
+            # include it): it is ticked for one print, not carried over from another choice.
+            self.fnr_box.setChecked(profile.include_fnr)
+            self.fnr_box.setVisible(profile.may_include_fnr)
             if profile.date_from:
                 self.date_from.setDate(QDate(profile.date_from))
             if profile.date_to:

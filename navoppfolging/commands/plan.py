@@ -1,14 +1,19 @@
-"""``navoppfolging plan REF -o FILE.pdf [--as-of DATE] [--profile motet|saksmappe]``: the printed
-activity plan for one case."""
+"""``navoppfolging plan REF -o FILE.pdf [--as-of DATE] [--profile motet|saksmappe] [--with-fnr]``:
+the printed activity plan for one case.
+
+The fødselsnummer is printed only with ``--with-fnr`` (like ``export --with-fnr``), and only in a
+profile that may carry it (``saksmappe``); without it the plan has no fødselsnummer at all, not
+even masked: the birth date is already on the plan, and a masked number adds nothing to it."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
 from navoppfolging.commands import check_output, open_db, output_error, parse_as_of
-from navoppfolging.errors import NotFoundError
+from navoppfolging.errors import NotFoundError, UsageError
 from navoppfolging.plan_pdf import DEFAULT, PROFILES
 
 
@@ -25,12 +30,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     choices = ", ".join(f"{name} = «{p.label}»" for name, p in PROFILES.items())
     parser.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT.name,
                         help=f"hva planen skal ta med ({choices}; standard: {DEFAULT.name})")
+    allowed = ", ".join(name for name, p in PROFILES.items() if p.may_include_fnr)
+    parser.add_argument("--with-fnr", action="store_true",
+                        help=f"ta med fullt fødselsnummer (bare med --profile {allowed})")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     as_of = parse_as_of(args.as_of)
     profile = PROFILES[args.profile]
+    if args.with_fnr:
+        if not profile.may_include_fnr:
+            raise UsageError(f"--with-fnr gjelder ikke for --profile {args.profile}: "
+                             f"«{profile.label}» tar aldri med fødselsnummer")
+        profile = dataclasses.replace(profile, include_fnr=True)
     output: Path = check_output(args.output)
     from navoppfolging.services import AdvisorService, CaseService
 
@@ -57,5 +70,6 @@ def run(args: argparse.Namespace) -> int:
         tmp.unlink(missing_ok=True)
         raise output_error(output, exc) from None
     # No name on the console: terminals end up in logs and screen shares.
-    print(f"Aktivitetsplan for {case.ref} skrevet til {output} ({profile.label.lower()}).")
+    extra = ", med fødselsnummer" if profile.include_fnr else ""
+    print(f"Aktivitetsplan for {case.ref} skrevet til {output} ({profile.label.lower()}{extra}).")
     return 0
