@@ -78,6 +78,16 @@ OPEN_STATUSES: frozenset[ActivityStatus] = frozenset(
 _RESPONSIBLE_ORDER: tuple[Responsible | None, ...] = (
     Responsible.BRUKER, Responsible.NAV, Responsible.BEGGE, Responsible.ANNEN, None,
 )
+# Who is responsible, as the young person reads it. The window's «Annen» (someone other than
+# the young person and NAV) is «Andre» here, and the activity's description says who (it is
+# quoted under «Hvem gjør hva»); nobody recorded is something to agree on at the meeting.
+_PARTY_LABELS: dict[Responsible | None, str] = {
+    **{party: responsible_label(party) for party in _RESPONSIBLE_ORDER},
+    Responsible.ANNEN: "Andre",
+    None: "Ikke avklart ennå",
+}
+_UNSETTLED_HINT = "Avtal i møtet hvem som gjør dette."
+_HINT_LENGTH = 120
 _WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
@@ -217,6 +227,19 @@ def _paragraphs(text: str) -> list[str]:
     return [p for p in (part.strip() for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))) if p]
 
 
+def _hint(description: str) -> str:
+    """The description's first paragraph on one line, shortened at a word to about
+    :data:`_HINT_LENGTH` characters."""
+    paragraphs = _paragraphs(description)
+    if not paragraphs:
+        return ""
+    text = " ".join(paragraphs[0].split())
+    if len(text) <= _HINT_LENGTH:
+        return text
+    cut = text[:_HINT_LENGTH].rsplit(" ", 1)[0] if " " in text[:_HINT_LENGTH] else text[:_HINT_LENGTH]
+    return cut.rstrip(" ,;:–-") + " …"
+
+
 def _period(activity: Activity) -> str:
     if activity.start and activity.end:
         return f"{fmt(activity.start)}–{fmt(activity.end)}"
@@ -315,6 +338,9 @@ class _Styles:
         self.desc = ParagraphStyle("desc", base, spaceAfter=4)
         self.party = ParagraphStyle("party", base, fontName=_FONT_BOLD, fontSize=10.5, leading=15)
         self.bullet = ParagraphStyle("bullet", base, leftIndent=12, bulletIndent=2)
+        self.hint = ParagraphStyle("hint", base, fontSize=9, leading=12.5, textColor=subtle,
+                                   leftIndent=12, spaceAfter=1)
+        self.party_note = ParagraphStyle("partynote", self.hint, leftIndent=0)
         self.empty = ParagraphStyle("empty", base, fontSize=10.5, leading=15)
         self.small = ParagraphStyle("small", base, fontSize=8.5, leading=11, textColor=subtle)
         self.cell = ParagraphStyle("cell", base, fontSize=9, leading=12.5)
@@ -481,7 +507,10 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
             meta = [CATEGORY_LABELS[activity.category]]
             if period := _period(activity):
                 meta.append(period)
-            meta.append(f"Ansvarlig: {responsible_label(activity.responsible)}")
+            who_label = _PARTY_LABELS[activity.responsible]
+            if activity.responsible == Responsible.ANNEN and activity.description.strip():
+                who_label += " (se beskrivelsen)"
+            meta.append(f"Ansvarlig: {who_label}")
             block.append(Paragraph("   ·   ".join(_x(m) for m in meta), st.act_meta))
             block += [Paragraph(_x(p), st.desc) for p in _paragraphs(activity.description)]
             story.append(Block(block))
@@ -506,7 +535,9 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
         items = open_by_party.get(party)
         if not items:
             continue
-        lines: list[Any] = [Paragraph(_x(responsible_label(party)), st.party)]
+        lines: list[Any] = [Paragraph(_x(_PARTY_LABELS[party]), st.party)]
+        if party is None:
+            lines.append(Paragraph(_UNSETTLED_HINT, st.party_note))
         for activity in items:
             text = _x(activity.title)
             if activity.end and activity.end < as_of:
@@ -516,6 +547,9 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
             elif activity.end:
                 text += f' <font color="{_SUBTLE}">– innen {fmt(activity.end)}</font>'
             lines.append(Paragraph(text, st.bullet, bulletText="•"))
+            if party == Responsible.ANNEN and (hint := _hint(activity.description)):
+                # «Andre» alone does not say who: the description usually does («Skolen …»).
+                lines.append(Paragraph(_x(hint), st.hint))
         lines.append(Spacer(1, 6))
         lead = len(story)
         story.append(Block((who if first else []) + lines))

@@ -135,30 +135,58 @@ def test_responsible_party_and_who_does_what() -> None:
     """Each activity says who is responsible; the to-do list splits open activities by party."""
     text = pdf_text(render_plan(make_case(), ADVISOR, as_of=AS_OF))
     assert "Jobbsøking · 01.02.2024–30.04.2024 · Ansvarlig: Du" in text
-    assert "Ansvarlig: NAV" in text and "Ansvarlig: Begge" in text and "Ansvarlig: Annen" in text
+    assert "Ansvarlig: NAV" in text and "Ansvarlig: Begge" in text and "Ansvarlig: Andre" in text
     todo = text[text.index("Hvem gjør hva til neste gang"):text.index("Notater")]
-    parts = re.split(r" (Du|NAV|Begge|Annen) ", todo)
+    parts = re.split(r" (Du|NAV|Begge|Andre) ", todo)
     by_party = dict(zip(parts[1::2], parts[2::2]))
-    assert set(by_party) == {"Du", "NAV", "Begge", "Annen"}
+    assert set(by_party) == {"Du", "NAV", "Begge", "Andre"}
     assert "Søke læreplass – innen 30.04.2024" in by_party["Du"]
     assert "Jobbsøkerkurs" in by_party["NAV"] and "Arbeidstrening" in by_party["Begge"]
-    assert "Samtale med fastlegen" in by_party["Annen"]
+    assert "Samtale med fastlegen" in by_party["Andre"]
+    assert "Annen" not in text
     # Finished activities are not on the to-do list.
     assert "Oppdatere CV" not in todo
 
 
 def test_an_activity_nobody_is_responsible_for_says_so() -> None:
-    """The exchange format allows responsible to be null: the plan then says «Ikke avklart» —
-    never «Du» for something nobody decided — and lists it last under «Hvem gjør hva»."""
+    """The exchange format allows responsible to be null: the plan then says «Ikke avklart
+    ennå» — never «Du» for something nobody decided — and lists it last under «Hvem gjør hva»,
+    with a word to settle it at the meeting."""
     case = make_case(activities=(
         _act("a1", "Søke læreplass", S.GJENNOMFORES, None),
         _act("a2", "Ringe arbeidsgiver", S.PLANLAGT, R.NAV),
     ))
     text = pdf_text(render_plan(case, ADVISOR, as_of=AS_OF))
-    assert "Ansvarlig: Ikke avklart" in text and "Ansvarlig: Du" not in text
+    assert "Ansvarlig: Ikke avklart ennå" in text and "Ansvarlig: Du" not in text
     todo = text[text.index("Hvem gjør hva til neste gang"):text.index("Notater")]
-    assert todo.index("NAV") < todo.index("Ringe arbeidsgiver") < todo.index("Ikke avklart") < todo.index("Søke læreplass")
+    assert (todo.index("NAV") < todo.index("Ringe arbeidsgiver") < todo.index("Ikke avklart ennå")
+            < todo.index("Avtal i møtet hvem som gjør dette.") < todo.index("Søke læreplass"))
     assert " Du " not in todo
+
+
+def test_others_responsible_reads_as_andre_with_the_description_saying_who() -> None:
+    """«Annen» told the young person nothing: the plan says «Andre», points to the description
+    on the activity and quotes it (its first paragraph, shortened) under «Hvem gjør hva»."""
+    long_text = "Skolen melder fra om fravær til kontaktlæreren og til NAV. " * 4
+    case = make_case(activities=(
+        _act("a1", "Fullføre vg3 elektro", S.GJENNOMFORES, R.ANNEN, category=C.UTDANNING,
+             description="Ta opp faget matematikk. Skolen melder fra om fravær.\n\nAndre avsnitt."),
+        _act("a2", "Samtale med fastlegen", S.PLANLAGT, R.ANNEN),
+        _act("a3", "Kurs hos Aktiv Vekst", S.PLANLAGT, R.ANNEN, description=long_text),
+    ))
+    text = pdf_text(render_plan(case, ADVISOR, as_of=AS_OF))
+    assert "Annen" not in text
+    assert "Utdanning · Ansvarlig: Andre (se beskrivelsen)" in text
+    assert "Jobbsøking · Ansvarlig: Andre " in text  # no description: nothing to point to
+    todo = text[text.index("Hvem gjør hva til neste gang"):text.index("Notater")]
+    assert todo.startswith("Hvem gjør hva til neste gang Andre ")
+    assert "Fullføre vg3 elektro Ta opp faget matematikk. Skolen melder fra om fravær." in todo
+    assert "Andre avsnitt" not in todo
+    # Ordered by title (no end dates): the shortened quote ends before the next activity.
+    quoted = todo[todo.index("Kurs hos Aktiv Vekst"):todo.index("Samtale med fastlegen")]
+    quoted = quoted.replace("\x7f", "").strip()  # pypdf reads the bullet as DEL
+    assert "Skolen melder fra" in quoted and quoted.endswith("…")
+    assert len(quoted) < len("Kurs hos Aktiv Vekst ") + 130
 
 
 def test_who_does_what_marks_a_passed_end_date(tmp_path: Path) -> None:
