@@ -49,6 +49,7 @@ __all__ = [
     "PROFILES",
     "PlanProfile",
     "next_meeting",
+    "office",
     "plan_filename",
     "render_plan",
     "select_activities",
@@ -240,6 +241,27 @@ def _hint(description: str) -> str:
     return cut.rstrip(" ,;:–-") + " …"
 
 
+def office(unit: str | None) -> tuple[str | None, str | None]:
+    """The advisor's unit (``advisors.unit``, free text: «0315», «0315 NAV Grünerløkka»,
+    «NAV Grünerløkka (0315)», «Grünerløkka») as (the office as people know it, the four-digit
+    unit number), either None when the text does not have it. The name always starts with NAV
+    («Grünerløkka» → «NAV Grünerløkka»), and never twice."""
+    text = " ".join((unit or "").split())
+    if not text:
+        return None, None
+    number: str | None = None
+    if m := re.fullmatch(r"(\d{4})(?:\s*[-–,:]\s*|\s+|$)(.*)", text):
+        number, rest = m.group(1), m.group(2)
+    elif m := re.fullmatch(r"(.*?)(?:\s*[-–,(]\s*|\s+)(?:enhet\s*)?(\d{4})\)?", text, re.IGNORECASE):
+        rest, number = m.group(1), m.group(2)
+    else:
+        rest = text
+    name = rest.strip(" ,-–()") or None
+    if name and not re.match(r"nav\b", name, re.IGNORECASE):
+        name = f"NAV {name}"
+    return name, number
+
+
 def _period(activity: Activity) -> str:
     if activity.start and activity.end:
         return f"{fmt(activity.start)}–{fmt(activity.end)}"
@@ -398,13 +420,19 @@ def _build_story(case: Case, advisor: Advisor | None, as_of: dt.date, profile: P
                             spaceBefore=5, spaceAfter=2))
     story.append(Paragraph(_x(case.name), st.name))
     facts = [f"Født {fmt(case.birth_date)}"]
-    if advisor is not None and advisor.unit:
-        facts.append(f"NAV-kontor {_x(advisor.unit)}")
+    office_name, office_number = office(advisor.unit if advisor is not None else None)
+    if office_name:
+        facts.append(_x(office_name))
+    elif office_number:
+        facts.append(f"NAV-kontor {office_number}")
     facts.append(f"Skrevet ut {fmt_long(as_of)}")
     story.append(Paragraph("   ·   ".join(facts), st.meta))
     internal: list[str] = []
     if profile.include_internal:
         internal.append(f"Saksnummer {_x(case.ref)}")
+        if office_name and office_number:
+            # The unit number is for the caseworker filing the copy, not the young person.
+            internal.append(f"Enhet {office_number}")
     if profile.include_fnr and case.fnr:
         internal.append(f"Fødselsnummer {_x(case.fnr)}")
     if profile.include_internal:

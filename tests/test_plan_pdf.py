@@ -113,7 +113,7 @@ def test_default_plan_has_header_contact_goal_and_groups_in_order() -> None:
     pdf = render_plan(make_case(), ADVISOR, as_of=AS_OF)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
-    for expected in ("Aktivitetsplan", "Ola Ærlig Øyen-Åsen", "Født 17.05.2004", "0315 NAV Grünerløkka",
+    for expected in ("Aktivitetsplan", "Ola Ærlig Øyen-Åsen", "Født 17.05.2004 · NAV Grünerløkka ·",
                      "Skrevet ut 4. mars 2024", "Din kontaktperson i NAV", "Kari Veileder",
                      "+47 55 55 33 33", "kari.veileder@nav.no", "Mitt mål",
                      "Fullføre vg3 og få læreplass på Ŋuolja-Čorgá verksted", "Hovedmål: Skaffe arbeid",
@@ -208,6 +208,35 @@ def test_who_does_what_marks_a_passed_end_date(tmp_path: Path) -> None:
     pdf.write_bytes(render_plan(case, ADVISOR, as_of=as_of))
     poppler = subprocess.run([_poppler("pdftotext"), str(pdf), "-"], capture_output=True, check=True, text=True).stdout
     assert "Kvalifiseringskurs – fristen 10.05.2024 er passert" in re.sub(r"\s+", " ", poppler)
+
+
+@pytest.mark.parametrize(("unit", "motet", "saksmappe"), [
+    ("0315 NAV Grünerløkka", "NAV Grünerløkka", "Enhet 0315"),
+    ("NAV Grünerløkka (0315)", "NAV Grünerløkka", "Enhet 0315"),
+    ("0315 Grünerløkka", "NAV Grünerløkka", "Enhet 0315"),
+    ("Grünerløkka", "NAV Grünerløkka", None),
+    ("NAV Grünerløkka", "NAV Grünerløkka", None),
+    ("0315", "NAV-kontor 0315", None),
+])
+def test_the_office_is_named_as_people_know_it(unit: str, motet: str, saksmappe: str | None) -> None:
+    """The office reads «NAV Grünerløkka» (never «NAV-kontor 0315 NAV Grünerløkka»): the unit
+    number is for the case file copy, and a unit stored as a bare number still reads as an
+    office. ``advisors.unit`` is free text, so each way it is written is tried."""
+    advisor = dataclasses.replace(ADVISOR, unit=unit)
+    text = pdf_text(render_plan(make_case(), advisor, as_of=AS_OF))
+    assert f"Født 17.05.2004 · {motet} · Skrevet ut" in text
+    assert "NAV NAV" not in text and "NAV-kontor 0315 NAV" not in text
+    if motet != "NAV-kontor 0315":
+        assert "0315" not in text
+    full = pdf_text(render_plan(make_case(), advisor, as_of=AS_OF, profile=PROFILES["saksmappe"]))
+    assert f"Født 17.05.2004 · {motet} · Skrevet ut" in full
+    if saksmappe:
+        assert f"Saksnummer U-0001 · {saksmappe} ·" in full
+    else:
+        assert "Enhet" not in full
+    # No unit: no office in the header, nothing empty.
+    bare = pdf_text(render_plan(make_case(), dataclasses.replace(ADVISOR, unit=None), as_of=AS_OF))
+    assert "Født 17.05.2004 · Skrevet ut" in bare
 
 
 def test_next_meeting_is_earliest_planned_contact_from_as_of() -> None:

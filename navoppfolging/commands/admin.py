@@ -27,7 +27,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("ident", metavar="IDENT", help="NAV-ident, f.eks. Z990001")
     add.add_argument("--role", required=True, choices=["VEILEDER", "TEAMLEDER"])
     add.add_argument("--name", default=None, help="navn (standard: identen)")
-    add.add_argument("--unit", default=None, help="enhet, f.eks. 0315")
+    add.add_argument("--unit", default=None, help="enhet med nummer og navn, f.eks. «0315 NAV Grünerløkka» "
+                     "(aktivitetsplanen viser navnet)")
     add.add_argument("--password-stdin", dest="password_stdin", action="store_true",
                      help="les passordet fra standard input")
     add.set_defaults(func=run_add_user)
