@@ -245,12 +245,15 @@ class DateField(QLineEdit):
 
     validity_changed = Signal(bool)
 
-    def __init__(self, accessible_name: str, *, required: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, accessible_name: str, *, required: bool = False, mark_invalid: bool = True,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
         self.setPlaceholderText("dd.mm.åååå")
         self.setMaximumWidth(140)
         self._required = required
+        # False: a form that shows errors only once a field is touched marks the field itself.
+        self._mark_invalid = mark_invalid
         self._valid = True
         self.textChanged.connect(self._check)
 
@@ -282,8 +285,9 @@ class DateField(QLineEdit):
 
     def _check(self) -> None:
         valid = self.is_valid()
-        theme.set_invalid(self, not valid)
-        self.setToolTip(self.error() or "")
+        if self._mark_invalid:
+            theme.set_invalid(self, not valid)
+            self.setToolTip(self.error() or "")
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
