@@ -734,3 +734,21 @@ def test_the_follow_up_detail_fits_a_narrow_pane(qtbot, view: CaseView, state: A
         assert button.isVisible() and right <= detail.width(), button.text()
     rows = {button.mapTo(detail, button.rect().topLeft()).y() for button in detail.buttons.values()}
     assert len(rows) > 1  # wrapped onto more than one line
+
+
+def test_contacts_summary_agrees_in_number(view: CaseView, state: AppState) -> None:
+    """«3 gjennomførte, 2 planlagte framover» (it said «3 gjennomført»); the singular after 1."""
+    case = state.case_list()[0]
+
+    def contact(n: int, status: d.ContactStatus, days: int) -> d.Contact:
+        return d.Contact(id=d.ItemId(f"k{n}"), date=TODAY + dt.timedelta(days=days), channel=d.Channel.OPPMOTE,
+                         status=status)
+
+    held = [contact(n, d.ContactStatus.GJENNOMFORT, -n - 1) for n in range(3)]
+    planned = [contact(n + 10, d.ContactStatus.PLANLAGT, n + 1) for n in range(2)]
+    view.contacts.set_case(dataclasses.replace(case, contacts=tuple(held + planned)))
+    assert view.contacts.summary_label.text() == "3 gjennomførte, 2 planlagte framover."
+    view.contacts.set_case(dataclasses.replace(case, contacts=(held[0], planned[0])))
+    assert view.contacts.summary_label.text() == "1 gjennomført, 1 planlagt framover."
+    view.contacts.set_case(dataclasses.replace(case, contacts=()))
+    assert view.contacts.summary_label.text() == "0 gjennomførte, 0 planlagte framover."
