@@ -300,9 +300,23 @@ def test_cli_dry_run_writes_nothing_then_import_reports(demo_db, db_url: str, tm
                "--report", str(report)])
     out = capsys.readouterr().out
     assert rc == 0
-    assert "Importert: 3 nye saker, 0 oppdatert, 0 uendret" in out and "Avvist: 4 rader." in out
+    assert "Importert: 3 nye saker, 0 oppdaterte, 0 uendrede" in out and "Avvist: 4 rader." in out
     assert _count_cases(db_url) == 53
     assert report.read_bytes().startswith(b"\xef\xbb\xbfRad;Kolonne;Feil")
+
+
+def test_cli_counts_agree_in_number(demo_db, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    """One of each: «1 ny sak», «1 rad avvist» (it said «1 nye saker», «1 rader avvist»)."""
+    demo_db.close()
+    path = tmp_path / "en.csv"
+    path.write_bytes("Navn;Fødselsdato\r\nOla Nordmann;17.05.2004\r\nOla;31.02.2004\r\n".encode("cp1252"))
+    args = ["--db", db_url, "import", str(path), "--advisor", "Z990001", "--as-of", TODAY.isoformat()]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Tørrkjøring: 1 ny sak og 0 oppdaterte ville blitt importert; 1 rad avvist. Ingenting er skrevet." in out
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Importert: 1 ny sak, 0 oppdaterte, 0 uendrede; 0 nye veiledere, 0 oppdaterte. Avvist: 1 rad." in out
 
 
 def test_cli_nothing_valid_is_exit_2(demo_db, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
