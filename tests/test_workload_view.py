@@ -135,6 +135,18 @@ def test_handover_dialog_warns_before_confirming(qtbot) -> None:  # type: ignore
     assert dialog.receiver == B
 
 
+def test_handover_dialog_speaks_of_one_case_in_the_singular(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """One case: «Overfør sak», «… ser den» (it said «Overfør saker», «… ser dem»)."""
+    one = HandoverDialog(receivers=[(B, "Ola")], preview=_preview, case_count=1)
+    qtbot.addWidget(one)
+    assert one.windowTitle() == "Overfør sak"
+    assert one.intro.text().startswith("1 sak overføres. Mottakeren ser den merket «ny for deg»")
+    three = HandoverDialog(receivers=[(B, "Ola")], preview=_preview, case_count=3)
+    qtbot.addWidget(three)
+    assert three.windowTitle() == "Overfør saker"
+    assert three.intro.text().startswith("3 saker overføres. Mottakeren ser dem merket «ny for deg»")
+
+
 def test_handover_dialog_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog = HandoverDialog(receivers=[(B, "Ola")], preview=_preview, case_count=1)
     qtbot.addWidget(dialog)

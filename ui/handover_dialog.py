@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from navoppfolging.words import count
 from . import theme
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class HandoverDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Overfør saker")
+        self.setWindowTitle("Overfør sak" if case_count == 1 else "Overfør saker")
         self._preview = preview
         self.current: HandoverPreview | None = None
         self.receiver_box = QComboBox()
@@ -66,8 +67,11 @@ class HandoverDialog(QDialog):
         form = QFormLayout()
         form.addRow("Mottaker:", self.receiver_box)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{case_count} {'sak' if case_count == 1 else 'saker'} overføres. "
-                                "Mottakeren ser dem merket «ny for deg»; du mister tilgangen i teammodus."))
+        one = case_count == 1
+        self.intro = QLabel(f"{count(case_count, 'sak', 'saker')} overføres. Mottakeren ser {'den' if one else 'dem'} "
+                            "merket «ny for deg»; du mister tilgangen i teammodus.")
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.info)
         layout.addWidget(self.warning)
