@@ -218,3 +218,13 @@ def test_passphrase_dialog_ask_returns_none_on_cancel(qtbot, monkeypatch: pytest
 
     QTimer.singleShot(50, cancel)
     assert PassphraseDialog.ask(None, first_time=False) is None
+
+
+def test_language_shown_by_name(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Før/Etter «Norsk (bokmål)» → «Ukrainsk», not «nb» → «uk»."""
+    tab = HistoryTab()
+    qtbot.addWidget(tab)
+    tab.set_entries([AuditEntry(at=dt.datetime(2024, 6, 1, 9, 0), actor="Z990001", case_ref="U-0001", entity="case",
+                                entity_key="U-0001", action="update", changes={"language": ("nb", "uk")})])
+    row = [tab.proxy.index(0, c).data() for c in range(6)]
+    assert row[3:] == ["Språk", "Norsk (bokmål)", "Ukrainsk"]

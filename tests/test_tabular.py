@@ -168,6 +168,18 @@ def test_innsatsgruppe_in_navs_words_old_names_and_codes(text: str, group: d.Inn
 
 
 @pytest.mark.parametrize(
+    ("text", "code"),
+    [("Ukrainsk", "uk"), ("ukrainsk", "uk"), ("Norsk", "nb"), ("Norsk (bokmål)", "nb"), ("Dari", "prs"),
+     ("farsi", "fa"), ("Persisk (farsi)", "fa"), ("Fransk", "fr"), ("uk", "uk"), ("Tamil", "Tamil")],
+)
+def test_languages_by_the_names_of_the_one_list(text: str, code: str) -> None:
+    """The window's list names the languages; a cell with one of those names (or a short form)
+    is stored as the code, and Dari as «prs» as in the window (the import said «fa-AF»)."""
+    assert tabular.parse_language(text) == code
+    assert d.language_label(code) == (text if code == "Tamil" else d.LANGUAGE_LABELS[code])
+
+
+@pytest.mark.parametrize(
     ("value", "expected"),
     [("17.05.2004", (dt.date(2004, 5, 17), None)), ("7.5.04", (dt.date(2004, 5, 7), None)),
      ("17.05.98", (dt.date(1998, 5, 17), None)), ("2004-05-17", (dt.date(2004, 5, 17), None)),

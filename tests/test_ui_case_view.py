@@ -752,3 +752,39 @@ def test_contacts_summary_agrees_in_number(view: CaseView, state: AppState) -> N
     assert view.contacts.summary_label.text() == "1 gjennomført, 1 planlagt framover."
     view.contacts.set_case(dataclasses.replace(case, contacts=()))
     assert view.contacts.summary_label.text() == "0 gjennomførte, 0 planlagte framover."
+
+
+def test_languages_by_name_from_one_list(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """The header says «Trenger tolk (ukrainsk)» (it said «(uk)»); Oversikt lists the languages
+    by name (it said «Norsk (bokmål) (nb)») from the same list as «Ny sak» (the two differed);
+    a name typed in any case is stored as its code, another language as typed; an earlier
+    version's «fa-AF» shows as Dari without counting as an edit."""
+    from navoppfolging.ui.case_dialogs import NewCaseDialog
+
+    case = state.case_list()[0]
+    other = CaseService(state.db)
+    other.save(dataclasses.replace(other.get(case.ref), language="uk", needs_interpreter=True))
+    state.reload()
+    view.show_case(case.ref, "oversikt")
+    assert "Trenger tolk (ukrainsk)" in view.header.facts_label.text()
+    assert "(uk)" not in view.header.facts_label.text()
+    ov = view.overview
+    combo = ov.language_combo
+    items = [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]
+    assert items == list(d.LANGUAGE_LABELS.items())
+    assert combo.currentText() == "Ukrainsk" and not ov.is_dirty()
+    new_case = NewCaseDialog(state)
+    qtbot.addWidget(new_case)
+    nc = new_case.language_combo
+    assert [(nc.itemData(i), nc.itemText(i)) for i in range(nc.count())] == items
+    assert {"Dari", "Persisk (farsi)", "Fransk"} <= {text for _code, text in items}
+
+    other.save(dataclasses.replace(other.get(case.ref), language="fa-AF"))
+    state.reload()
+    assert combo.currentText() == "Dari" and not ov.is_dirty()
+    assert "Trenger tolk (dari)" in view.header.facts_label.text()
+
+    combo.setCurrentText("engelsk")
+    assert ov._read_language() == "en"
+    combo.setCurrentText("Tamil")
+    assert ov._read_language() == "Tamil"

@@ -41,13 +41,6 @@ from .qdates import from_qdate, to_qdate
 from .state import ME_SETTING, AppState
 from .tab_common import DateField
 
-# Languages advisors meet most often; the code is what the exchange format stores.
-LANGUAGES: tuple[tuple[str, str], ...] = (
-    ("nb", "Norsk (bokmål)"), ("nn", "Norsk (nynorsk)"), ("en", "Engelsk"), ("uk", "Ukrainsk"),
-    ("ru", "Russisk"), ("ar", "Arabisk"), ("so", "Somali"), ("ti", "Tigrinja"), ("fa", "Persisk (dari/farsi)"),
-    ("ps", "Pashto"), ("pl", "Polsk"), ("lt", "Litauisk"), ("ku", "Kurdisk"), ("tr", "Tyrkisk"),
-    ("es", "Spansk"), ("fr", "Fransk"), ("se", "Nordsamisk"),
-)
 CLOSE_REASONS: tuple[str, ...] = (
     "Over i arbeid", "Over i utdanning", "Flyttet til et annet NAV-kontor", "Fylt 30 år",
     "Ønsker ikke videre oppfølging", "Over til annen oppfølging",
@@ -263,7 +256,7 @@ class NewCaseDialog(_Form):
         self.language_combo = QComboBox()
         self.language_combo.setObjectName("languageCombo")
         self.language_combo.setAccessibleName("Språk")
-        for code, label in LANGUAGES:
+        for code, label in d.LANGUAGE_LABELS.items():  # the one list, shared with Oversikt
             self.language_combo.addItem(label, code)
         self.interpreter_box = QCheckBox("Trenger tolk")
         self.interpreter_box.setObjectName("interpreterBox")

@@ -91,7 +91,9 @@ class CaseHeader(QWidget):
         if case.hovedmal:
             parts.append(f"Hovedmål: {d.HOVEDMAL_LABELS[case.hovedmal]}")
         if case.needs_interpreter:
-            parts.append("Trenger tolk" + (f" ({case.language})" if case.language else ""))
+            language = d.language_label(case.language)
+            # In running text a language is lower case: «Trenger tolk (ukrainsk)».
+            parts.append("Trenger tolk" + (f" ({language[:1].lower()}{language[1:]})" if language else ""))
         if case.closed_on and case.closed_on <= as_of:
             parts.append(f"Avsluttet {fmt_date(case.closed_on)}")
         self.facts_label.setText("  ·  ".join(parts))

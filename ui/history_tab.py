@@ -85,6 +85,8 @@ def show_value(field: str, value: Any) -> str:
         return d.mask_fnr(value)
     if field in _ENUM_FIELDS and isinstance(value, str):
         return _CODE_LABELS.get(value, value)
+    if field == "language" and isinstance(value, str):
+        return d.language_label(value)
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return parse_iso(value).strftime("%d.%m.%Y")
