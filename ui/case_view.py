@@ -213,7 +213,8 @@ class CaseView(QWidget):
 
     def _load_history(self) -> None:
         if self._ref is not None:
-            self.history.set_entries(self.state.audit.history(self._ref))
+            names = {str(a.ident): a.name for a in self.state.advisor_list()}
+            self.history.set_entries(self.state.audit.history(self._ref), names)
 
     # --- refresh ---------------------------------------------------------------------------------
 
