@@ -125,8 +125,11 @@ def test_handover_dialog_warns_before_confirming(qtbot) -> None:  # type: ignore
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.ok_button.isEnabled() and not dialog.warning.isVisible()
+    # The receiver by name (it said «Z990004 har 10 av 50 saker …»).
+    assert dialog.info.text() == "Nina har 10 av 50 saker i ungdomsgarantien; etter overføringen 13."
     dialog.receiver_box.setCurrentIndex(1)  # Ola: 49 + 3 = 52 > 50
     assert dialog.warning.isVisible() and "52" in dialog.warning.text() and "PORTFOLIO-CAP-50" in dialog.warning.text()
+    assert dialog.warning.text().startswith("Ola får 52 saker") and B not in dialog.warning.text()
     assert not dialog.ok_button.isEnabled()
     dialog.override.click()  # the real clicked/toggled signals
     assert dialog.ok_button.isEnabled() and dialog.ok_button.text() == "Overfør likevel"

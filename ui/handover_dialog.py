@@ -46,6 +46,7 @@ class HandoverDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Overfør sak" if case_count == 1 else "Overfør saker")
         self._preview = preview
+        self._names = {ident: name for ident, name in receivers}
         self.current: HandoverPreview | None = None
         self.receiver_box = QComboBox()
         self.receiver_box.setAccessibleName("Mottaker")
@@ -98,11 +99,13 @@ class HandoverDialog(QDialog):
                 log.warning("forhåndsvisning av overføring feilet: %s", type(exc).__name__)
                 self.info.setText(f"Kunne ikke sjekke mottakeren: {exc}")
         p = self.current
+        # The receiver by name: the list above shows the ident beside it.
+        who = (self._names.get(p.receiver) or p.receiver) if p is not None else ""
         if p is not None:
             cap = f" av {p.cap}" if p.cap is not None else ""
-            self.info.setText(f"{p.receiver} har {p.receiver_ug_before}{cap} saker i ungdomsgarantien; "
+            self.info.setText(f"{who} har {p.receiver_ug_before}{cap} saker i ungdomsgarantien; "
                               f"etter overføringen {p.receiver_ug_after}.")
-        warning = p.warning if p is not None else None
+        warning = p.warning_about(who) if p is not None else None
         self.warning.setText(warning or "")
         self.warning.setVisible(bool(warning))
         self.override.setVisible(bool(warning))
