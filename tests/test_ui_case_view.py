@@ -788,3 +788,30 @@ def test_languages_by_name_from_one_list(qtbot, view: CaseView, state: AppState)
     assert ov._read_language() == "en"
     combo.setCurrentText("Tamil")
     assert ov._read_language() == "Tamil"
+
+
+def test_empty_tables_say_so(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """An empty Huskelapp table and an empty «Eksterne kontakter» say «Ingen huskelapper ennå» /
+    «Ingen eksterne kontakter registrert» (they were blank white boxes); the line goes as soon as
+    there is a row, and comes back when the last one goes."""
+    case = dataclasses.replace(state.case_list()[0], reminders=(), external_contacts=(), contacts=(), assessments=())
+    view.show_case(case.ref, "huskelapp")
+    tables = {"reminders": (view.reminders, view.reminders.table, "Ingen huskelapper ennå"),
+              "contacts": (view.contacts, view.contacts.table, "Ingen kontakter eller møter registrert ennå"),
+              "assessments": (view.assessments, view.assessments.table, "Ingen vurderinger registrert ennå"),
+              "external": (view.overview, view.overview.external_table, "Ingen eksterne kontakter registrert")}
+    for tab, table, text in tables.values():
+        tab.set_case(case)
+        assert table.model().rowCount() == 0
+        assert table.empty_label.text() == text and table.empty_label.isVisibleTo(table)
+    reminders = view.reminders.table
+    assert reminders.empty_label.isVisible()  # the shown tab: really on screen, inside the table
+    assert reminders.viewport().rect().contains(reminders.empty_label.geometry())
+    full = dataclasses.replace(case, reminders=(d.Reminder(id=d.ItemId("h1"), date=TODAY, text="Ring OT"),),
+                               external_contacts=(d.ExternalContact(role="Lærer", name="Per Lærer"),))
+    view.reminders.set_case(full)
+    view.overview.set_case(full, new_case=True)
+    assert not reminders.empty_label.isVisibleTo(reminders)
+    assert not view.overview.external_table.empty_label.isVisibleTo(view.overview.external_table)
+    view.reminders.set_case(case)
+    assert reminders.empty_label.isVisibleTo(reminders)

@@ -97,6 +97,7 @@ class ContactsTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = ItemTableView("Kontakter og møter", self)
         self.table.setModel(self.proxy)
+        self.table.set_empty_text("Ingen kontakter eller møter registrert ennå")
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         for col, width in enumerate((110, 70, 150, 230, 130, 240)):

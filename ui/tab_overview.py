@@ -253,6 +253,7 @@ class OverviewTab(QWidget):
         self.external_table = ItemTableView("Eksterne kontakter", self)
         self.external_table.setSortingEnabled(False)
         self.external_table.setModel(self.external_model)
+        self.external_table.set_empty_text("Ingen eksterne kontakter registrert")
         self.external_table.setMinimumHeight(120)
         self.external_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.external_table.horizontalHeader().setStretchLastSection(True)
