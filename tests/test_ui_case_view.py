@@ -815,3 +815,11 @@ def test_empty_tables_say_so(qtbot, view: CaseView, state: AppState) -> None:  #
     assert not view.overview.external_table.empty_label.isVisibleTo(view.overview.external_table)
     view.reminders.set_case(case)
     assert reminders.empty_label.isVisibleTo(reminders)
+
+
+def test_header_says_neste_mote_as_the_table_and_the_plan(view: CaseView, state: AppState) -> None:
+    """«Neste møte», as the portfolio's column and the printed plan say (the header said
+    «Neste treffpunkt»)."""
+    view.show_case(state.case_list()[0].ref)
+    text = view.header.meetings_label.text()
+    assert "Neste møte: " in text and "treffpunkt" not in text.lower()

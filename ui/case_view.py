@@ -107,7 +107,7 @@ class CaseHeader(QWidget):
         soon = sum(1 for i in items if i.status is Status.DUE_SOON)
         due_text = f"{overdue} forfalt, {soon} forfaller snart" if items else "ingen frister"
         self.meetings_label.setText(
-            f"Siste møte: {fmt_date(meeting.date) if meeting else 'ingen'}  ·  Neste treffpunkt: {next_text}"
+            f"Siste møte: {fmt_date(meeting.date) if meeting else 'ingen'}  ·  Neste møte: {next_text}"
             f"  ·  Frister: {due_text}")
         # Tags: UG, flags, ny for deg.
         clear_layout(self.tags)
