@@ -100,6 +100,8 @@ INNSATSGRUPPE_LABELS: dict[Innsatsgruppe, str] = {
     Innsatsgruppe.GRADERT_VARIG_TILPASSET_INNSATS: "Jobbe delvis",
     Innsatsgruppe.VARIG_TILPASSET_INNSATS: "Liten mulighet til å jobbe",
 }
+# A case with no § 14 a assessment yet: one wording in the list, the header and «Ny sak».
+INNSATSGRUPPE_UNSET_LABEL = "Ikke vurdert"
 INNSATSGRUPPE_SHORT: dict[Innsatsgruppe, str] = {
     Innsatsgruppe.STANDARD_INNSATS: "Standard",
     Innsatsgruppe.SITUASJONSBESTEMT_INNSATS: "Situasjonsbestemt",

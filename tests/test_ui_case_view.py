@@ -823,3 +823,23 @@ def test_header_says_neste_mote_as_the_table_and_the_plan(view: CaseView, state:
     view.show_case(state.case_list()[0].ref)
     text = view.header.meetings_label.text()
     assert "Neste møte: " in text and "treffpunkt" not in text.lower()
+
+
+def test_no_assessment_is_said_the_same_way_everywhere(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """«Ikke vurdert» in the portfolio, «Innsatsgruppe: ikke vurdert» in the header and
+    «Ikke vurdert» in «Ny sak» (they were «Ikke vurdert», «Innsatsgruppe ikke vurdert» and
+    «Ikke vurdert ennå»)."""
+    from navoppfolging.rules import evaluate
+    from navoppfolging.ui.case_dialogs import NewCaseDialog
+    from navoppfolging.ui.portfolio_model import Column, PortfolioModel, build_rows
+
+    assert d.INNSATSGRUPPE_UNSET_LABEL == "Ikke vurdert"
+    case = dataclasses.replace(state.case_list()[0], assessments=())
+    model = PortfolioModel()
+    model.set_rows(build_rows([case], evaluate([case], TODAY)))
+    assert model.index(0, Column.INNSATSGRUPPE).data() == "Ikke vurdert"
+    view.header.show_case(case, as_of=TODAY, items=(), is_new=False)
+    assert "Innsatsgruppe: ikke vurdert" in view.header.facts_label.text()
+    dialog = NewCaseDialog(state)
+    qtbot.addWidget(dialog)
+    assert dialog.group_combo.itemText(0) == "Ikke vurdert" and dialog.group_combo.itemData(0) is None

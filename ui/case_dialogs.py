@@ -265,7 +265,7 @@ class NewCaseDialog(_Form):
         self.group_combo = QComboBox()
         self.group_combo.setObjectName("groupCombo")
         self.group_combo.setAccessibleName("Innsatsgruppe")
-        self.group_combo.addItem("Ikke vurdert ennå", None)
+        self.group_combo.addItem(d.INNSATSGRUPPE_UNSET_LABEL, None)
         for group, label in d.INNSATSGRUPPE_LABELS.items():
             self.group_combo.addItem(f"{label} ({d.INNSATSGRUPPE_SHORT[group].lower()} innsats)", group.value)
         self.assessed_edit = date_edit(today, "assessedEdit", "Dato for § 14 a-vedtaket")

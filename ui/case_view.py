@@ -86,7 +86,9 @@ class CaseHeader(QWidget):
     def show_case(self, case: d.Case, *, as_of: dt.date, items: tuple[DueItem, ...], is_new: bool) -> None:
         self.name_label.setText(case.name)
         latest = latest_assessment(case, as_of)
-        group = d.INNSATSGRUPPE_LABELS[latest.innsatsgruppe] if latest else "Innsatsgruppe ikke vurdert"
+        # Without an assessment the header names the field, as «Hovedmål:» is named.
+        group = (d.INNSATSGRUPPE_LABELS[latest.innsatsgruppe] if latest
+                 else f"Innsatsgruppe: {d.INNSATSGRUPPE_UNSET_LABEL.lower()}")
         parts = [f"{age_at(case.birth_date, as_of)} år", f"Sak {case.ref}", group]
         if case.hovedmal:
             parts.append(f"Hovedmål: {d.HOVEDMAL_LABELS[case.hovedmal]}")
