@@ -843,3 +843,18 @@ def test_no_assessment_is_said_the_same_way_everywhere(qtbot, view: CaseView, st
     dialog = NewCaseDialog(state)
     qtbot.addWidget(dialog)
     assert dialog.group_combo.itemText(0) == "Ikke vurdert" and dialog.group_combo.itemData(0) is None
+
+
+def test_character_counters_have_one_form(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """«34 av 500 tegn» in Oversikt as in «Ny sak» (Oversikt said «34 / 500 tegn»), both
+    counting the goal as it is saved (without blanks at the ends)."""
+    from navoppfolging.ui.case_dialogs import NewCaseDialog
+
+    case = dataclasses.replace(state.case_list()[0], goal="Ta førerkort og få jobb som sjåfør")
+    view.overview.set_case(case, new_case=True)
+    assert view.overview.goal_count.text() == "34 av 500 tegn"
+    dialog = NewCaseDialog(state)
+    qtbot.addWidget(dialog)
+    assert dialog.goal_count.text() == "0 av 500 tegn"
+    dialog.goal_edit.setPlainText("  Ta førerkort og få jobb som sjåfør\n")
+    assert dialog.goal_count.text() == "34 av 500 tegn"

@@ -39,7 +39,7 @@ from navoppfolging.rules.facts import age_at, fmt
 from . import theme
 from .qdates import from_qdate, to_qdate
 from .state import ME_SETTING, AppState
-from .tab_common import DateField
+from .tab_common import DateField, char_count
 
 CLOSE_REASONS: tuple[str, ...] = (
     "Over i arbeid", "Over i utdanning", "Flyttet til et annet NAV-kontor", "Fylt 30 år",
@@ -415,8 +415,9 @@ class NewCaseDialog(_Form):
         return None
 
     def _check_goal(self) -> str | None:
-        length = len(self.goal_edit.toPlainText())
-        self.goal_count.setText(f"{length} av {MAX['goal']} tegn")
+        # Counted as saved (without leading and trailing blanks), as Oversikt counts it.
+        length = len(self.goal_edit.toPlainText().strip())
+        self.goal_count.setText(char_count(length, MAX["goal"]))
         if length > MAX["goal"]:
             return f"Målet kan ha høyst {MAX['goal']} tegn (nå {length})."
         return None

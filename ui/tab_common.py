@@ -381,6 +381,11 @@ def show_error(label: QLabel, message: str | None) -> None:
     label.setVisible(bool(message))
 
 
+def char_count(length: int, limit: int) -> str:
+    """The counter under a limited text field, one form everywhere: «34 av 500 tegn»."""
+    return f"{length} av {limit} tegn"
+
+
 def length_error(text: str, limit: int, what: str) -> str | None:
     if len(text) > limit:
         return f"{what} kan ha høyst {limit} tegn (nå {len(text)})."

@@ -41,7 +41,16 @@ from navoppfolging.rules.facts import age_at
 from . import messages, theme
 from .external_contact_dialog import ExternalContactDialog
 from .state import AppState
-from .tab_common import Column, DateField, ItemTableModel, ItemTableView, error_label, show_error, with_shortcut
+from .tab_common import (
+    Column,
+    DateField,
+    ItemTableModel,
+    ItemTableView,
+    char_count,
+    error_label,
+    show_error,
+    with_shortcut,
+)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+ ()\-]*$")
@@ -552,7 +561,7 @@ class OverviewTab(QWidget):
             if not isinstance(b.widget, DateField) and name not in ("flags", "needs_interpreter"):
                 theme.set_invalid(b.widget, name in errors)
         n = len(self.goal_edit.toPlainText().strip())
-        self.goal_count.setText(f"{n} / {MAX['goal']} tegn")
+        self.goal_count.setText(char_count(n, MAX["goal"]))
         dirty = self.case is not None and self.is_dirty()
         self.save_button.setEnabled(dirty and not errors)
         self.revert_button.setEnabled(dirty)
