@@ -129,6 +129,8 @@ def test_handover_dialog_warns_before_confirming(qtbot) -> None:  # type: ignore
     assert dialog.info.text() == "Nina har 10 av 50 saker i ungdomsgarantien; etter overføringen 13."
     dialog.receiver_box.setCurrentIndex(1)  # Ola: 49 + 3 = 52 > 50
     assert dialog.warning.isVisible() and "52" in dialog.warning.text() and "PORTFOLIO-CAP-50" in dialog.warning.text()
+    # Room for the wrapped lines and the warning shown after opening (it was cut off).
+    assert dialog.width() >= 560 and dialog.height() >= dialog.layout().totalHeightForWidth(dialog.width())
     assert dialog.warning.text().startswith("Ola får 52 saker") and B not in dialog.warning.text()
     assert not dialog.ok_button.isEnabled()
     dialog.override.click()  # the real clicked/toggled signals

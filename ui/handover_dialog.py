@@ -45,6 +45,9 @@ class HandoverDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Overfør sak" if case_count == 1 else "Overfør saker")
+        # Wrapped lines need a width to wrap at: without one Qt makes the dialog narrow and
+        # tall text is cut off.
+        self.setMinimumWidth(560)
         self._preview = preview
         self._names = {ident: name for ident, name in receivers}
         self.current: HandoverPreview | None = None
@@ -77,6 +80,7 @@ class HandoverDialog(QDialog):
         layout.addWidget(self.info)
         layout.addWidget(self.warning)
         layout.addWidget(self.override)
+        layout.addStretch(1)  # any spare height above the buttons, not between the lines
         layout.addWidget(self.buttons)
         self.receiver_box.currentIndexChanged.connect(self._update)
         self.override.toggled.connect(self._update_button)
@@ -111,6 +115,17 @@ class HandoverDialog(QDialog):
         self.override.setVisible(bool(warning))
         self.override.setChecked(False)
         self._update_button()
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        # The warning appears after the dialog is shown; with wrapped labels Qt does not raise
+        # a window's height by itself, and the warning was cut off.
+        layout = self.layout()
+        if not self.isVisible() or layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _update_button(self) -> None:
         p = self.current
