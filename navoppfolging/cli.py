@@ -12,6 +12,8 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from types import TracebackType
+from typing import Any
 
 from navoppfolging import __version__
 from navoppfolging.errors import NavOppfolgingError, UsageError, ValidationError
@@ -35,7 +37,101 @@ COMMANDS: dict[str, str] = {
 log = logging.getLogger(__name__)
 
 
+# argparse's own texts — the usage line, the section titles, «-h»'s help, its error messages —
+# in bokmål. argparse looks each one up through gettext, as its module-level ``_`` and
+# ``ngettext``, at the moment it needs it; while one of our parsers is built, formats its help
+# or parses, those two names answer from these tables (and are put back afterwards, so nothing
+# else in the process sees a changed argparse). Keys are argparse's own message ids; a test
+# checks that every message of the running Python's argparse is here or is a programming error.
+ARGPARSE_BOKMAL: dict[str, str] = {
+    "usage: ": "bruk: ",
+    "positional arguments": "argumenter",
+    "options": "valg",
+    "optional arguments": "valg",
+    "subcommands": "kommandoer",
+    "show this help message and exit": "vis denne hjelpeteksten og avslutt",
+    "show program's version number and exit": "vis versjonsnummeret og avslutt",
+    # Error messages, printed as «navoppfolging: <message>» like our own.
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "disse argumentene må oppgis: %s",
+    "one of the arguments %s is required": "ett av argumentene %s må oppgis",
+    "unrecognized arguments: %s": "ukjente argumenter: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldig valg: %(value)r (velg blant %(choices)s)",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "ukjent kommando %(parser_name)r (velg blant %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ugyldig verdi: %(value)r",
+    "expected one argument": "trenger en verdi",
+    "expected at most one argument": "tar høyst én verdi",
+    "expected at least one argument": "trenger minst én verdi",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydig valg: %(option)s kan bety %(matches)s",
+    "unexpected option string: %s": "uventet valg: %s",
+    "not allowed with argument %s": "kan ikke brukes sammen med %s",
+    "ignored explicit argument %r": "tar ingen verdi (fikk %r)",
+    "can't open '%(filename)s': %(error)s": "kan ikke åpne «%(filename)s»: %(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: feil: %(message)s\n",
+    "%(prog)s: warning: %(message)s\n": "%(prog)s: advarsel: %(message)s\n",
+    "option '%(option)s' is deprecated": "valget «%(option)s» er foreldet",
+    "argument '%(argument_name)s' is deprecated": "argumentet «%(argument_name)s» er foreldet",
+    "command '%(parser_name)s' is deprecated": "kommandoen «%(parser_name)s» er foreldet",
+}
+ARGPARSE_BOKMAL_PLURAL: dict[tuple[str, str], tuple[str, str]] = {
+    ("expected %s argument", "expected %s arguments"): ("trenger %s verdi", "trenger %s verdier"),
+    ("conflicting option string: %s", "conflicting option strings: %s"): ("valget finnes fra før: %s",
+                                                                          "valgene finnes fra før: %s"),
+}
+
+
+def _gettext_bokmal(message: str) -> str:
+    return ARGPARSE_BOKMAL.get(message, message)
+
+
+def _ngettext_bokmal(singular: str, plural: str, n: int) -> str:
+    one, many = ARGPARSE_BOKMAL_PLURAL.get((singular, plural), (singular, plural))
+    return one if n == 1 else many
+
+
+class _ArgparseInBokmal:
+    """``with _IN_BOKMAL:`` — argparse's texts in bokmål for the duration (re-entrant)."""
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[Any, Any]] = []
+
+    def __enter__(self) -> None:
+        module = vars(argparse)
+        self._saved.append((module["_"], module["ngettext"]))
+        module["_"], module["ngettext"] = _gettext_bokmal, _ngettext_bokmal
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        vars(argparse)["_"], vars(argparse)["ngettext"] = self._saved.pop()
+
+
+_IN_BOKMAL = _ArgparseInBokmal()
+
+
 class _Parser(argparse.ArgumentParser):
+    """Errors become ``UsageError`` (exit 2 with «navoppfolging: …»); argparse's texts are
+    bokmål in every step that writes one: building (titles, «-h»), help and usage, parsing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _IN_BOKMAL:
+            super().__init__(*args, **kwargs)
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _IN_BOKMAL:  # «unrecognized arguments» is said here, outside parse_known_args
+            return super().parse_args(*args, **kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _IN_BOKMAL:
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _IN_BOKMAL:
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _IN_BOKMAL:
+            return super().format_help()
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         raise UsageError(message)
@@ -71,7 +167,8 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     common = _common_options(default=argparse.SUPPRESS)
     parser = _Parser(prog="navoppfolging", parents=[top],
                      description="Oppfølging av unge under ungdomsgarantien. Uten underkommando åpnes vinduet.")
-    parser.add_argument("--version", action="version", version=f"navoppfolging {__version__}")
+    parser.add_argument("--version", action="version", version=f"navoppfolging {__version__}",
+                        help=ARGPARSE_BOKMAL["show program's version number and exit"])
     parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
     # Only the chosen command's module is imported; `--help` lists all of them.

@@ -100,6 +100,8 @@ INNSATSGRUPPE_LABELS: dict[Innsatsgruppe, str] = {
     Innsatsgruppe.GRADERT_VARIG_TILPASSET_INNSATS: "Jobbe delvis",
     Innsatsgruppe.VARIG_TILPASSET_INNSATS: "Liten mulighet til å jobbe",
 }
+# A case with no § 14 a assessment yet: one wording in the list, the header and «Ny sak».
+INNSATSGRUPPE_UNSET_LABEL = "Ikke vurdert"
 INNSATSGRUPPE_SHORT: dict[Innsatsgruppe, str] = {
     Innsatsgruppe.STANDARD_INNSATS: "Standard",
     Innsatsgruppe.SITUASJONSBESTEMT_INNSATS: "Situasjonsbestemt",
@@ -168,6 +170,32 @@ FLAG_LABELS: dict[Flag, str] = {
     Flag.AMS: "AMS",
 }
 ROLE_LABELS: dict[Role, str] = {Role.VEILEDER: "Veileder", Role.TEAMLEDER: "Teamleder"}
+
+# The languages offered in «Ny sak» and Oversikt, and how a stored code is named everywhere
+# (case header, Historikk, spreadsheet import). The code is what the exchange format stores
+# (ISO 639; Dari «prs»); any other language may be typed and is stored as typed. Norwegian and
+# Sami first, then alphabetically.
+LANGUAGE_LABELS: dict[str, str] = {
+    "nb": "Norsk (bokmål)", "nn": "Norsk (nynorsk)", "se": "Nordsamisk",
+    "am": "Amharisk", "ar": "Arabisk", "da": "Dansk", "prs": "Dari", "en": "Engelsk", "fr": "Fransk",
+    "ku": "Kurdisk", "lt": "Litauisk", "ps": "Pashto", "fa": "Persisk (farsi)", "pl": "Polsk",
+    "ru": "Russisk", "so": "Somali", "es": "Spansk", "sv": "Svensk", "th": "Thai", "ti": "Tigrinja",
+    "tr": "Tyrkisk", "uk": "Ukrainsk", "ur": "Urdu", "vi": "Vietnamesisk",
+}
+# Codes stored by earlier versions for a language now listed under another code.
+_LANGUAGE_ALIASES: dict[str, str] = {"fa-AF": "prs"}
+
+
+def language_code(code: str | None) -> str | None:
+    """The listed code for ``code`` (an earlier version's «fa-AF» is Dari, «prs»); other values as they are."""
+    return _LANGUAGE_ALIASES.get(code, code) if code else code
+
+
+def language_label(code: str | None) -> str:
+    """«Ukrainsk» for «uk»; a language typed by hand (not in the list) as it was typed; "" for none."""
+    if not code:
+        return ""
+    return LANGUAGE_LABELS.get(language_code(code) or code, code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,9 +56,13 @@ class HandoverPreview:
 
     @property
     def warning(self) -> str | None:
+        return self.warning_about(self.receiver)
+
+    def warning_about(self, who: str) -> str | None:
+        """The over-the-cap warning with the receiver called ``who`` (the window uses the name)."""
         if not self.over_cap:
             return None
-        return (f"{self.receiver} får {self.receiver_ug_after} saker i ungdomsgarantien etter overføringen, "
+        return (f"{who} får {self.receiver_ug_after} saker i ungdomsgarantien etter overføringen, "
                 f"over taket på {self.cap} (PORTFOLIO-CAP-50, MDB-2024 §2.1.1 «inntil 50 brukere»).")
 
 

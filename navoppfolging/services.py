@@ -30,6 +30,7 @@ from navoppfolging.db import Database
 from navoppfolging.errors import ConflictError, NotFoundError, Problem, ValidationError
 from navoppfolging.exchange import MAX, validate_case, validate_fnr
 from navoppfolging.records import advisor_from_row, case_from_row
+from navoppfolging.words import count
 
 log = logging.getLogger(__name__)
 
@@ -160,9 +161,13 @@ class ImportSummary:
     cases_unchanged: int
 
     def line(self) -> str:
-        return (f"Importert: {self.cases_created} nye saker, {self.cases_updated} oppdatert, "
-                f"{self.cases_unchanged} uendret; {self.advisors_created} nye veiledere, "
-                f"{self.advisors_updated} oppdatert.")
+        """The one-line summary the command line prints and the window shows, in bokmål with
+        the numbers agreeing: «Importert: 1 ny sak, 3 oppdaterte, 0 uendrede; …»."""
+        return (f"Importert: {count(self.cases_created, 'ny sak', 'nye saker')}, "
+                f"{count(self.cases_updated, 'oppdatert', 'oppdaterte')}, "
+                f"{count(self.cases_unchanged, 'uendret', 'uendrede')}; "
+                f"{count(self.advisors_created, 'ny veileder', 'nye veiledere')}, "
+                f"{count(self.advisors_updated, 'oppdatert', 'oppdaterte')}.")
 
 
 class AdvisorService:

@@ -514,12 +514,12 @@ _FLAGS.update({"landgruppe3": d.Flag.LANDGRUPPE_3, "lg3": d.Flag.LANDGRUPPE_3, "
 _YES = {"ja", "j", "x", "yes", "true", "1", "sann", "trenger tolk", "behov"}
 _NO = {"nei", "n", "no", "false", "0", "usann", "-", "ingen", "ikke behov"}
 
+# A language named in a cell → its code: the names of the one list (domain.LANGUAGE_LABELS)
+# and the short forms people write.
 LANGUAGES = {
-    "norsk": "nb", "bokmål": "nb", "nynorsk": "nn", "engelsk": "en", "arabisk": "ar", "somali": "so",
-    "somalisk": "so", "tigrinja": "ti", "ukrainsk": "uk", "russisk": "ru", "polsk": "pl", "dari": "fa-AF",
-    "persisk": "fa", "farsi": "fa", "kurdisk": "ku", "tyrkisk": "tr", "urdu": "ur", "litauisk": "lt",
-    "svensk": "sv", "dansk": "da", "samisk": "se", "nordsamisk": "se", "spansk": "es", "fransk": "fr",
-    "thai": "th", "vietnamesisk": "vi", "pashto": "ps", "amharisk": "am",
+    **{label.lower(): code for code, label in d.LANGUAGE_LABELS.items()},
+    "norsk": "nb", "bokmål": "nb", "nynorsk": "nn", "samisk": "se", "somalisk": "so", "persisk": "fa",
+    "farsi": "fa",
 }
 
 

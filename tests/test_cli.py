@@ -240,3 +240,90 @@ def test_a_command_started_without_stdout_runs_without_error(tmp_path: Path) -> 
     assert b"uventet feil" not in child.stderr
     log = _logs()
     assert "uventet feil" not in log and "Traceback" not in log
+
+
+# --- argparse's own texts in bokmål ------------------------------------------------------------
+
+ENGLISH = ("usage:", "positional arguments", "options:", "show this help", "show program's", "error:",
+           "the following arguments", "invalid choice", "unrecognized arguments", "expected one argument",
+           "choose from", "invalid int value")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["due", "--help"], ["plan", "-h"], ["admin", "--help"]])
+def test_help_is_bokmal(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    """``navoppfolging --help`` and a command's help: argparse's headings and «-h» in bokmål too
+    (they were «usage:», «positional arguments:», «options:», «show this help message and exit»)."""
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("bruk: navoppfolging")
+    assert "\nvalg:\n" in out and "-h, --help" in out and "vis denne hjelpeteksten og avslutt" in out
+    assert not [word for word in ENGLISH if word in out], out
+    if argv == ["--help"]:
+        assert "\nargumenter:\n" in out and "--version   vis versjonsnummeret og avslutt" in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["plan"], "navoppfolging: disse argumentene må oppgis: REF, -o/--output"),
+    (["finnes-ikke"], "navoppfolging: KOMMANDO: ugyldig valg: 'finnes-ikke' (velg blant 'import', "),
+    (["due", "--bogus"], "navoppfolging: ukjente argumenter: --bogus"),
+    (["due", "--horizon"], "navoppfolging: --horizon: trenger en verdi"),
+    (["due", "--json=ja"], "navoppfolging: --json: tar ingen verdi (fikk 'ja')"),
+    (["demo", "x.json", "--cases", "mange"], "navoppfolging: --cases: ugyldig verdi: 'mange'"),
+    (["admin", "add-user", "Z1", "Navn", "--role", "SJEF"],
+     "navoppfolging: --role: ugyldig valg: 'SJEF' (velg blant 'VEILEDER', 'TEAMLEDER')"),
+])
+def test_usage_errors_are_bokmal(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    """argparse's error texts in bokmål, exit 2, the usage line first as before."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("bruk: navoppfolging") and message in err, err
+    assert not [word for word in ENGLISH if word in err], err
+
+
+def test_bokmal_stays_inside_our_parsers(capsys: pytest.CaptureFixture[str]) -> None:
+    """The translation is put back after each use: another argparse user in the same process
+    (a library, a test tool) still gets argparse's own English."""
+    import argparse
+    import gettext
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert vars(argparse)["_"] is gettext.gettext and vars(argparse)["ngettext"] is gettext.ngettext
+    assert argparse.ArgumentParser(prog="x").format_help().startswith("usage: x")
+    capsys.readouterr()
+
+
+# argparse messages only a programmer sees (a parser built wrongly), never a caseworker.
+DEVELOPER_ONLY = {
+    ".__call__() not defined", "conflicting subparser: %s", "conflicting subparser alias: %s",
+    "argument \"-\" with mode %r", "cannot merge actions - two groups are named %r",
+    "'required' is an invalid argument for positionals", "dest= is required for options like %r",
+    "invalid option string %(option)r: must start with a character %(prefix_chars)r",
+    "invalid conflict_resolution value: %r", "mutually exclusive arguments must be optional",
+    "cannot have multiple subparser arguments", "%r is not callable",
+}
+
+
+def test_every_argparse_message_has_a_bokmal_text() -> None:
+    """Each message this Python's argparse can say through gettext is in the table (or is a
+    programming error): a newer Python with new texts fails here rather than speaking English."""
+    import argparse
+    import ast
+    import inspect
+
+    from navoppfolging.cli import ARGPARSE_BOKMAL, ARGPARSE_BOKMAL_PLURAL
+
+    singular: set[str] = set()
+    plural: set[tuple[str, str]] = set()
+    for node in ast.walk(ast.parse(inspect.getsource(argparse))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if node.func.id == "_" and texts:
+                singular.add(texts[0])
+            elif node.func.id == "ngettext" and len(texts) == 2:
+                plural.add((texts[0], texts[1]))
+    assert "usage: " in singular and plural  # the scan finds argparse's messages
+    assert sorted(singular - set(ARGPARSE_BOKMAL) - DEVELOPER_ONLY) == []
+    assert sorted(plural - set(ARGPARSE_BOKMAL_PLURAL)) == []

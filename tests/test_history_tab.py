@@ -218,3 +218,42 @@ def test_passphrase_dialog_ask_returns_none_on_cancel(qtbot, monkeypatch: pytest
 
     QTimer.singleShot(50, cancel)
     assert PassphraseDialog.ask(None, first_time=False) is None
+
+
+def test_language_shown_by_name(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Før/Etter «Norsk (bokmål)» → «Ukrainsk», not «nb» → «uk»."""
+    tab = HistoryTab()
+    qtbot.addWidget(tab)
+    tab.set_entries([AuditEntry(at=dt.datetime(2024, 6, 1, 9, 0), actor="Z990001", case_ref="U-0001", entity="case",
+                                entity_key="U-0001", action="update", changes={"language": ("nb", "uk")})])
+    row = [tab.proxy.index(0, c).data() for c in range(6)]
+    assert row[3:] == ["Språk", "Norsk (bokmål)", "Ukrainsk"]
+
+
+def test_who_by_name_with_the_ident(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """«Hvem» says «Kari Veileder (Z990001)», not «Z990001» — also for the lower-case login a
+    team database records; a hand-over names both advisors; an unknown ident stays as it is."""
+    tab = HistoryTab()
+    qtbot.addWidget(tab)
+    tab.set_entries(_activity_entries(), {"Z990001": "Kari Veileder", "Z990003": "Ola Kollega"})
+    rows = [[tab.proxy.index(r, c).data() for c in range(6)] for r in range(tab.proxy.rowCount())]
+    actors = {r[1] for r in rows}
+    assert {"Kari Veileder (Z990001)", "Ola Kollega (Z990003)", "Z990002"} == actors
+    assert ["Veileder", "Ola Kollega (Z990003)", "Kari Veileder (Z990001)"] in [r[3:] for r in rows]
+    qtbot.keyClicks(tab.filter_edit, "kari")
+    assert tab.proxy.rowCount() > 0
+
+
+def test_case_view_gives_the_history_the_advisors_names(qtbot, demo_db) -> None:  # type: ignore[no-untyped-def]
+    from navoppfolging.ui.case_view import CaseView
+    from navoppfolging.ui.state import AppState
+
+    state = AppState(demo_db, today=TODAY)
+    view = CaseView(state)
+    qtbot.addWidget(view)
+    ref = state.case_list()[0].ref
+    view.show_case(ref, "historikk")
+    me = state.advisor("Z990001")
+    assert me is not None and view.history.proxy.rowCount() > 0
+    actors = {view.history.proxy.index(r, 1).data() for r in range(view.history.proxy.rowCount())}
+    assert f"{me.name} (Z990001)" in actors and "Z990001" not in actors

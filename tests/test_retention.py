@@ -171,3 +171,12 @@ def test_period_limits(db) -> None:  # type: ignore[no-untyped-def]
     for bad in (0, MAX_DAYS + 1):
         with pytest.raises(ValidationError):
             service.set_days(bad)
+
+
+def test_help_says_what_the_log_keeps(capsys: pytest.CaptureFixture[str]) -> None:
+    """As in the window: «logges med bare referanse, datoer og antall rader – ingen
+    personopplysninger» (it said «uten personopplysninger (referanse, …)»)."""
+    with pytest.raises(SystemExit):
+        main(["retention", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Slettingen logges med bare referanse, datoer og antall rader – ingen personopplysninger." in text

@@ -17,6 +17,7 @@ from navoppfolging.services import (
     AdvisorService,
     AuditService,
     CaseService,
+    ImportSummary,
     PortfolioService,
     SettingsService,
     next_item_id,
@@ -153,3 +154,14 @@ def test_settings_round_trip(db: Database) -> None:
 def test_next_item_id() -> None:
     assert next_item_id("k", ["k1", "k7", "x9", "k"]) == "k8"
     assert next_item_id("a", []) == "a1"
+
+
+def test_import_summary_agrees_in_number() -> None:
+    """«1 ny sak», «3 oppdaterte» (it said «1 nye saker», «3 oppdatert»); the command line
+    prints this line and the window shows it."""
+    assert ImportSummary(advisors_created=1, advisors_updated=0, cases_created=1, cases_updated=3,
+                         cases_unchanged=1).line() == (
+        "Importert: 1 ny sak, 3 oppdaterte, 1 uendret; 1 ny veileder, 0 oppdaterte.")
+    assert ImportSummary(advisors_created=2, advisors_updated=1, cases_created=0, cases_updated=1,
+                         cases_unchanged=4).line() == (
+        "Importert: 0 nye saker, 1 oppdatert, 4 uendrede; 2 nye veiledere, 1 oppdatert.")

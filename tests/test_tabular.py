@@ -168,6 +168,18 @@ def test_innsatsgruppe_in_navs_words_old_names_and_codes(text: str, group: d.Inn
 
 
 @pytest.mark.parametrize(
+    ("text", "code"),
+    [("Ukrainsk", "uk"), ("ukrainsk", "uk"), ("Norsk", "nb"), ("Norsk (bokmål)", "nb"), ("Dari", "prs"),
+     ("farsi", "fa"), ("Persisk (farsi)", "fa"), ("Fransk", "fr"), ("uk", "uk"), ("Tamil", "Tamil")],
+)
+def test_languages_by_the_names_of_the_one_list(text: str, code: str) -> None:
+    """The window's list names the languages; a cell with one of those names (or a short form)
+    is stored as the code, and Dari as «prs» as in the window (the import said «fa-AF»)."""
+    assert tabular.parse_language(text) == code
+    assert d.language_label(code) == (text if code == "Tamil" else d.LANGUAGE_LABELS[code])
+
+
+@pytest.mark.parametrize(
     ("value", "expected"),
     [("17.05.2004", (dt.date(2004, 5, 17), None)), ("7.5.04", (dt.date(2004, 5, 7), None)),
      ("17.05.98", (dt.date(1998, 5, 17), None)), ("2004-05-17", (dt.date(2004, 5, 17), None)),
@@ -300,9 +312,23 @@ def test_cli_dry_run_writes_nothing_then_import_reports(demo_db, db_url: str, tm
                "--report", str(report)])
     out = capsys.readouterr().out
     assert rc == 0
-    assert "Importert: 3 nye saker, 0 oppdatert, 0 uendret" in out and "Avvist: 4 rader." in out
+    assert "Importert: 3 nye saker, 0 oppdaterte, 0 uendrede" in out and "Avvist: 4 rader." in out
     assert _count_cases(db_url) == 53
     assert report.read_bytes().startswith(b"\xef\xbb\xbfRad;Kolonne;Feil")
+
+
+def test_cli_counts_agree_in_number(demo_db, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    """One of each: «1 ny sak», «1 rad avvist» (it said «1 nye saker», «1 rader avvist»)."""
+    demo_db.close()
+    path = tmp_path / "en.csv"
+    path.write_bytes("Navn;Fødselsdato\r\nOla Nordmann;17.05.2004\r\nOla;31.02.2004\r\n".encode("cp1252"))
+    args = ["--db", db_url, "import", str(path), "--advisor", "Z990001", "--as-of", TODAY.isoformat()]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Tørrkjøring: 1 ny sak og 0 oppdaterte ville blitt importert; 1 rad avvist. Ingenting er skrevet." in out
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Importert: 1 ny sak, 0 oppdaterte, 0 uendrede; 0 nye veiledere, 0 oppdaterte. Avvist: 1 rad." in out
 
 
 def test_cli_nothing_valid_is_exit_2(demo_db, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 """«Ny sak» and «Avslutt sak» driven through their widgets: inline errors in bokmål beside the
-field, the save button disabled while anything is invalid, the fnr masked once entered, and a
-save that goes through the services (the case is in the database afterwards)."""
+field, shown only once the field is touched or saving is tried; the save button disabled while
+anything is invalid; no prefilled birth date; the fnr masked once entered; and a save that goes
+through the services (the case is in the database afterwards)."""
 
 from __future__ import annotations
 
@@ -34,23 +35,39 @@ def new_dialog(qtbot, state):  # type: ignore[no-untyped-def]
     dialog = NewCaseDialog(state)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitExposed(dialog)
-    # Focus (and so editingFinished and Tab) needs the active window, also offscreen.
+    # Focus (and so leaving a field, and Tab) needs the active window, also offscreen.
+    # (qtbot.waitActive is a context manager: called bare it waited for nothing.)
     dialog.activateWindow()
-    qtbot.waitActive(dialog)
+    qtbot.waitUntil(dialog.isActiveWindow)
     return dialog
+
+
+def _leave(qtbot, field: QWidget) -> None:  # type: ignore[no-untyped-def]
+    """Tab out of ``field`` as the user would (a text field's error shows once it is left)."""
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+
+
+def _type_date(qtbot, dlg: NewCaseDialog, text: str) -> None:  # type: ignore[no-untyped-def]
+    dlg.birth_edit.clear()
+    qtbot.keyClicks(dlg.birth_edit, text)
+    _leave(qtbot, dlg.birth_edit)
 
 
 def test_new_case_validates_inline_and_saves_through_the_services(new_dialog, state, qtbot) -> None:  # type: ignore[no-untyped-def]
     dlg = new_dialog
     assert not dlg.ok_button.isEnabled()
-    assert _error(dlg, dlg.name_edit) == "Fyll inn navnet til den unge."
     qtbot.keyClicks(dlg.name_edit, "Ola Nordmann")
-    assert dlg.ok_button.isEnabled() and _error(dlg, dlg.name_edit) == ""
+    assert _error(dlg, dlg.name_edit) == ""
+    assert not dlg.ok_button.isEnabled()  # the birth date is still empty
 
-    dlg.birth_edit.setDate(QDate(2004, 5, 17))
+    _type_date(qtbot, dlg, "17.05.2004")
+    assert dlg.ok_button.isEnabled() and _error(dlg, dlg.birth_edit) == ""
     qtbot.keyClicks(dlg.fnr_edit, "17050456863")  # wrong check digit
-    assert "kontrollsifrene" in _error(dlg, dlg.fnr_edit)
+    assert not dlg.ok_button.isEnabled()
+    assert _error(dlg, dlg.fnr_edit) == ""  # not while typing …
+    _leave(qtbot, dlg.fnr_edit)
+    assert "kontrollsifrene" in _error(dlg, dlg.fnr_edit)  # … but once the field is left
     assert not dlg.ok_button.isEnabled()
     assert dlg.fnr_edit.property("invalid") == "true"
     dlg.fnr_edit.clear()
@@ -62,13 +79,16 @@ def test_new_case_validates_inline_and_saves_through_the_services(new_dialog, st
     assert dlg.fnr_value == VALID_FNR
 
     qtbot.keyClicks(dlg.phone_edit, "abc")
+    _leave(qtbot, dlg.phone_edit)
     assert "sifre" in _error(dlg, dlg.phone_edit) and not dlg.ok_button.isEnabled()
     dlg.phone_edit.clear()
     qtbot.keyClicks(dlg.phone_edit, "+47 400 00 000")
+    assert _error(dlg, dlg.phone_edit) == ""  # a shown error goes as soon as the text is right
     qtbot.keyClicks(dlg.email_edit, "ola@")
+    _leave(qtbot, dlg.email_edit)
     assert "@" in _error(dlg, dlg.email_edit) and not dlg.ok_button.isEnabled()
     qtbot.keyClicks(dlg.email_edit, "example.no")
-    assert dlg.ok_button.isEnabled()
+    assert dlg.ok_button.isEnabled() and _error(dlg, dlg.email_edit) == ""
 
     dlg.group_combo.setCurrentIndex(dlg.group_combo.findData(d.Innsatsgruppe.SITUASJONSBESTEMT_INNSATS.value))
     dlg.hovedmal_combo.setCurrentIndex(dlg.hovedmal_combo.findData(d.Hovedmal.SKAFFE_ARBEID.value))
@@ -93,15 +113,90 @@ def test_new_case_validates_inline_and_saves_through_the_services(new_dialog, st
 def test_fnr_must_match_the_birth_date_and_goal_is_limited(new_dialog, qtbot) -> None:  # type: ignore[no-untyped-def]
     dlg = new_dialog
     qtbot.keyClicks(dlg.name_edit, "Kari")
-    dlg.birth_edit.setDate(QDate(2004, 5, 18))
+    _type_date(qtbot, dlg, "18.05.2004")
     qtbot.keyClicks(dlg.fnr_edit, VALID_FNR)
+    _leave(qtbot, dlg.fnr_edit)
     assert _error(dlg, dlg.fnr_edit) == "Fødselsnummeret passer ikke med fødselsdatoen."
     assert not dlg.ok_button.isEnabled()
-    dlg.birth_edit.setDate(QDate(2004, 5, 17))
-    assert dlg.ok_button.isEnabled()
+    _type_date(qtbot, dlg, "17.05.2004")
+    assert dlg.ok_button.isEnabled() and _error(dlg, dlg.fnr_edit) == ""
+    dlg.goal_edit.setFocus()
     dlg.goal_edit.setPlainText("x" * 501)
-    assert "høyst 500 tegn" in _error(dlg, dlg.goal_edit) and not dlg.ok_button.isEnabled()
-    assert dlg.goal_count.text() == "501 av 500 tegn"
+    assert not dlg.ok_button.isEnabled() and dlg.goal_count.text() == "501 av 500 tegn"
+    _leave(qtbot, dlg.goal_edit)
+    assert "høyst 500 tegn" in _error(dlg, dlg.goal_edit)
+
+
+def test_no_error_before_the_user_has_touched_a_field(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    """A new dialog shows no red text (it did: «Fyll inn navnet …» before anything was typed);
+    a field's error shows once the user has typed in it and left it; trying to save — Enter, or
+    a click on the disabled «Lagre» — shows every field's error and puts focus on the first."""
+    dlg = NewCaseDialog(AppState(db, today=TODAY))  # an empty database: the advisor fields too
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.activateWindow()
+    qtbot.waitUntil(dlg.isActiveWindow)
+    fields = (dlg.ident_edit, dlg.advisor_name_edit, dlg.name_edit, dlg.birth_edit)
+    assert not dlg.ok_button.isEnabled()
+    assert [_error(dlg, f) for f in fields] == ["", "", "", ""]
+    assert all(f.property("invalid") != "true" for f in fields)
+    assert not [label for label in dlg.findChildren(QLabel) if label.objectName().endswith("Error")
+                and label.isVisibleTo(dlg)]
+
+    qtbot.keyClicks(dlg.name_edit, "x")
+    qtbot.keyClick(dlg.name_edit, Qt.Key.Key_Backspace)
+    assert _error(dlg, dlg.name_edit) == ""  # still in the field
+    _leave(qtbot, dlg.name_edit)
+    assert _error(dlg, dlg.name_edit) == "Fyll inn navnet til den unge."
+    assert _error(dlg, dlg.ident_edit) == ""  # the other untouched fields stay quiet
+
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)  # disabled: an attempt to save
+    assert _error(dlg, dlg.ident_edit) == "Fyll inn NAV-identen din."
+    assert _error(dlg, dlg.advisor_name_edit) == "Fyll inn navnet ditt."
+    assert _error(dlg, dlg.birth_edit) == "Fyll inn fødselsdatoen."
+    assert QApplication.focusWidget() is dlg.ident_edit
+    assert dlg.isVisible() and dlg.created is None
+
+
+def test_enter_with_something_missing_shows_the_errors(new_dialog, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dlg = new_dialog
+    qtbot.keyClicks(dlg.name_edit, "Ola Nordmann")
+    qtbot.keyClick(dlg.name_edit, Qt.Key.Key_Return)
+    assert _error(dlg, dlg.birth_edit) == "Fyll inn fødselsdatoen."
+    assert QApplication.focusWidget() is dlg.birth_edit
+    assert dlg.isVisible() and dlg.created is None
+
+
+def test_birth_date_starts_empty_and_must_be_a_real_date(new_dialog, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """No prefilled birth date (01.01.2004 was easy to save by mistake): the field is empty,
+    saving is refused until a date is typed, and a wrong or future date is told."""
+    dlg = new_dialog
+    assert dlg.birth_edit.text() == "" and dlg.birth_edit.placeholderText() == "dd.mm.åååå"
+    qtbot.keyClicks(dlg.name_edit, "Ola Nordmann")
+    assert not dlg.ok_button.isEnabled()
+    with pytest.raises(ValueError):
+        dlg.case()
+    qtbot.keyClicks(dlg.birth_edit, "17.0")  # half typed: no red border yet
+    assert dlg.birth_edit.property("invalid") != "true" and _error(dlg, dlg.birth_edit) == ""
+    _type_date(qtbot, dlg, "31.02.2004")
+    assert _error(dlg, dlg.birth_edit) == "Skriv fødselsdatoen som dd.mm.åååå." and not dlg.ok_button.isEnabled()
+    tomorrow = TODAY + dt.timedelta(days=1)
+    _type_date(qtbot, dlg, tomorrow.strftime("%d.%m.%Y"))
+    assert _error(dlg, dlg.birth_edit) == "Fødselsdatoen er fram i tid." and not dlg.ok_button.isEnabled()
+    _type_date(qtbot, dlg, "01.01.2015")
+    assert "sjekk datoen" in _error(dlg, dlg.birth_edit)
+    _type_date(qtbot, dlg, "17.5.2004")
+    assert dlg.ok_button.isEnabled() and dlg.case().birth_date == dt.date(2004, 5, 17)
+
+
+def test_labels_end_with_a_colon_as_in_the_other_forms(new_dialog, qtbot, state) -> None:  # type: ignore[no-untyped-def]
+    close = CloseCaseDialog(state, state.case_list()[0].ref)
+    qtbot.addWidget(close)
+    for dlg in (new_dialog, close):
+        captions = [label.text() for label in dlg.findChildren(QLabel) if label.buddy() is not None and label.text()]
+        assert captions and all(text.endswith(":") for text in captions), captions
+    captions = [label.text() for label in new_dialog.findChildren(QLabel) if label.buddy() is not None]
+    assert "&Navn *:" in captions and "&Fødselsdato *:" in captions and "Markeringer:" in captions
 
 
 def test_every_input_has_an_accessible_name_and_tab_follows_the_form(new_dialog, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -133,6 +228,7 @@ def test_first_case_in_an_empty_database_names_the_advisor(qtbot, db) -> None:  
     dlg.show()
     assert dlg.ident_edit.isVisibleTo(dlg)
     qtbot.keyClicks(dlg.name_edit, "Første Ungdom")
+    qtbot.keyClicks(dlg.birth_edit, "17.05.2004")
     assert not dlg.ok_button.isEnabled()
     qtbot.keyClicks(dlg.ident_edit, "Z123456")
     qtbot.keyClicks(dlg.advisor_name_edit, "Vera Veileder")
@@ -150,7 +246,12 @@ def test_close_case_requires_a_reason_and_closes(qtbot, state) -> None:  # type:
     dlg.show()
     qtbot.waitExposed(dlg)
     assert not dlg.ok_button.isEnabled()
+    assert _error(dlg, dlg.reason_combo) == ""  # nothing said before the user has done anything
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)  # disabled: an attempt to save
     assert _error(dlg, dlg.reason_combo) == "Oppgi hvorfor saken avsluttes."
+    assert dlg.isVisible() and dlg.closed is None
+    # The dialog grew for the new line (it was drawn over the buttons).
+    assert dlg.height() >= dlg.layout().totalHeightForWidth(dlg.width())
     registered = state.case(ref).registered_on
     dlg.date_edit.setDate(QDate(registered.year, registered.month, registered.day).addDays(-1))
     assert "før den ble registrert" in _error(dlg, dlg.date_edit)

@@ -53,6 +53,24 @@ def test_contact_dialog_refuses_a_too_long_summary(qtbot, show) -> None:  # type
     assert dialog.ok_button.isEnabled()
 
 
+def test_contact_dialog_labels_have_colons_and_their_own_alt_keys(qtbot, show) -> None:  # type: ignore[no-untyped-def]
+    """«Klokkeslett» sits in the label column like «Dato:»: with a colon and an Alt key (it had
+    neither); every Alt key in the dialog is different, and Alt+L ticks the time."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    dialog = show(ContactDialog(title="Registrer kontakt", today=TODAY))
+    assert dialog.time_box.text() == "K&lokkeslett:"
+    texts = [w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton) if "&" in w.text()]
+    keys = [t[t.index("&") + 1].lower() for t in texts]
+    assert len(keys) == len(set(keys)), texts
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert not dialog.time_box.isChecked() and not dialog.time_edit.isEnabled()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.time_box.isChecked)  # a mnemonic «animates» the click: it lands a moment later
+    assert dialog.time_edit.isEnabled()
+
+
 def test_contact_dialog_edits_an_existing_contact(show) -> None:  # type: ignore[no-untyped-def]
     contact = d.Contact(id=d.ItemId("k2"), date=dt.date(2024, 6, 10), channel=d.Channel.VIDEO,
                         status=d.ContactStatus.PLANLAGT, time=dt.time(13, 30), place="Teams")

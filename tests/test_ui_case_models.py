@@ -24,7 +24,7 @@ from navoppfolging.ui.tab_activities import (
 from navoppfolging.ui.tab_assessments import AssessmentsModel
 from navoppfolging.ui.tab_common import ItemRole, ItemSortProxyModel, SortRole, parse_date, sort_value
 from navoppfolging.ui.tab_contacts import ContactsModel
-from navoppfolging.ui.tab_followup import DueItemsModel, ExceptionsModel
+from navoppfolging.ui.tab_followup import DueItemsModel, ExceptionsModel, days_text
 from navoppfolging.ui.tab_overview import ExternalContactsModel
 from navoppfolging.ui.tab_reminders import RemindersModel
 from tests.conftest import TODAY
@@ -202,3 +202,15 @@ def test_parse_date(text: str, expected: dt.date) -> None:
 def test_parse_date_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+@pytest.mark.parametrize(("days", "expected"), [
+    (0, "frist i dag"), (1, "om 1 dag"), (2, "om 2 dager"), (60, "om 60 dager"),  # days up to 60
+    (61, "om 2 måneder"), (76, "om 2 måneder"), (77, "om 3 måneder"),  # then the nearest month
+    (350, "om 11 måneder"), (365, "om 1 år"), (396, "om 1 år og 1 måned"), (730, "om 2 år"),
+    (4184, "om 11 år og 5 måneder"),  # it said «om 4184 dager»
+    (-1, "1 dag over fristen"), (-60, "60 dager over fristen"), (-61, "2 måneder over fristen"),
+    (-800, "2 år og 2 måneder over fristen"),
+])
+def test_days_text_in_days_then_months_and_years(days: int, expected: str) -> None:
+    assert days_text(TODAY + dt.timedelta(days=days), TODAY) == expected

@@ -734,3 +734,127 @@ def test_the_follow_up_detail_fits_a_narrow_pane(qtbot, view: CaseView, state: A
         assert button.isVisible() and right <= detail.width(), button.text()
     rows = {button.mapTo(detail, button.rect().topLeft()).y() for button in detail.buttons.values()}
     assert len(rows) > 1  # wrapped onto more than one line
+
+
+def test_contacts_summary_agrees_in_number(view: CaseView, state: AppState) -> None:
+    """«3 gjennomførte, 2 planlagte framover» (it said «3 gjennomført»); the singular after 1."""
+    case = state.case_list()[0]
+
+    def contact(n: int, status: d.ContactStatus, days: int) -> d.Contact:
+        return d.Contact(id=d.ItemId(f"k{n}"), date=TODAY + dt.timedelta(days=days), channel=d.Channel.OPPMOTE,
+                         status=status)
+
+    held = [contact(n, d.ContactStatus.GJENNOMFORT, -n - 1) for n in range(3)]
+    planned = [contact(n + 10, d.ContactStatus.PLANLAGT, n + 1) for n in range(2)]
+    view.contacts.set_case(dataclasses.replace(case, contacts=tuple(held + planned)))
+    assert view.contacts.summary_label.text() == "3 gjennomførte, 2 planlagte framover."
+    view.contacts.set_case(dataclasses.replace(case, contacts=(held[0], planned[0])))
+    assert view.contacts.summary_label.text() == "1 gjennomført, 1 planlagt framover."
+    view.contacts.set_case(dataclasses.replace(case, contacts=()))
+    assert view.contacts.summary_label.text() == "0 gjennomførte, 0 planlagte framover."
+
+
+def test_languages_by_name_from_one_list(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """The header says «Trenger tolk (ukrainsk)» (it said «(uk)»); Oversikt lists the languages
+    by name (it said «Norsk (bokmål) (nb)») from the same list as «Ny sak» (the two differed);
+    a name typed in any case is stored as its code, another language as typed; an earlier
+    version's «fa-AF» shows as Dari without counting as an edit."""
+    from navoppfolging.ui.case_dialogs import NewCaseDialog
+
+    case = state.case_list()[0]
+    other = CaseService(state.db)
+    other.save(dataclasses.replace(other.get(case.ref), language="uk", needs_interpreter=True))
+    state.reload()
+    view.show_case(case.ref, "oversikt")
+    assert "Trenger tolk (ukrainsk)" in view.header.facts_label.text()
+    assert "(uk)" not in view.header.facts_label.text()
+    ov = view.overview
+    combo = ov.language_combo
+    items = [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]
+    assert items == list(d.LANGUAGE_LABELS.items())
+    assert combo.currentText() == "Ukrainsk" and not ov.is_dirty()
+    new_case = NewCaseDialog(state)
+    qtbot.addWidget(new_case)
+    nc = new_case.language_combo
+    assert [(nc.itemData(i), nc.itemText(i)) for i in range(nc.count())] == items
+    assert {"Dari", "Persisk (farsi)", "Fransk"} <= {text for _code, text in items}
+
+    other.save(dataclasses.replace(other.get(case.ref), language="fa-AF"))
+    state.reload()
+    assert combo.currentText() == "Dari" and not ov.is_dirty()
+    assert "Trenger tolk (dari)" in view.header.facts_label.text()
+
+    combo.setCurrentText("engelsk")
+    assert ov._read_language() == "en"
+    combo.setCurrentText("Tamil")
+    assert ov._read_language() == "Tamil"
+
+
+def test_empty_tables_say_so(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """An empty Huskelapp table and an empty «Eksterne kontakter» say «Ingen huskelapper ennå» /
+    «Ingen eksterne kontakter registrert» (they were blank white boxes); the line goes as soon as
+    there is a row, and comes back when the last one goes."""
+    case = dataclasses.replace(state.case_list()[0], reminders=(), external_contacts=(), contacts=(), assessments=())
+    view.show_case(case.ref, "huskelapp")
+    tables = {"reminders": (view.reminders, view.reminders.table, "Ingen huskelapper ennå"),
+              "contacts": (view.contacts, view.contacts.table, "Ingen kontakter eller møter registrert ennå"),
+              "assessments": (view.assessments, view.assessments.table, "Ingen vurderinger registrert ennå"),
+              "external": (view.overview, view.overview.external_table, "Ingen eksterne kontakter registrert")}
+    for tab, table, text in tables.values():
+        tab.set_case(case)
+        assert table.model().rowCount() == 0
+        assert table.empty_label.text() == text and table.empty_label.isVisibleTo(table)
+    reminders = view.reminders.table
+    assert reminders.empty_label.isVisible()  # the shown tab: really on screen, inside the table
+    assert reminders.viewport().rect().contains(reminders.empty_label.geometry())
+    full = dataclasses.replace(case, reminders=(d.Reminder(id=d.ItemId("h1"), date=TODAY, text="Ring OT"),),
+                               external_contacts=(d.ExternalContact(role="Lærer", name="Per Lærer"),))
+    view.reminders.set_case(full)
+    view.overview.set_case(full, new_case=True)
+    assert not reminders.empty_label.isVisibleTo(reminders)
+    assert not view.overview.external_table.empty_label.isVisibleTo(view.overview.external_table)
+    view.reminders.set_case(case)
+    assert reminders.empty_label.isVisibleTo(reminders)
+
+
+def test_header_says_neste_mote_as_the_table_and_the_plan(view: CaseView, state: AppState) -> None:
+    """«Neste møte», as the portfolio's column and the printed plan say (the header said
+    «Neste treffpunkt»)."""
+    view.show_case(state.case_list()[0].ref)
+    text = view.header.meetings_label.text()
+    assert "Neste møte: " in text and "treffpunkt" not in text.lower()
+
+
+def test_no_assessment_is_said_the_same_way_everywhere(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """«Ikke vurdert» in the portfolio, «Innsatsgruppe: ikke vurdert» in the header and
+    «Ikke vurdert» in «Ny sak» (they were «Ikke vurdert», «Innsatsgruppe ikke vurdert» and
+    «Ikke vurdert ennå»)."""
+    from navoppfolging.rules import evaluate
+    from navoppfolging.ui.case_dialogs import NewCaseDialog
+    from navoppfolging.ui.portfolio_model import Column, PortfolioModel, build_rows
+
+    assert d.INNSATSGRUPPE_UNSET_LABEL == "Ikke vurdert"
+    case = dataclasses.replace(state.case_list()[0], assessments=())
+    model = PortfolioModel()
+    model.set_rows(build_rows([case], evaluate([case], TODAY)))
+    assert model.index(0, Column.INNSATSGRUPPE).data() == "Ikke vurdert"
+    view.header.show_case(case, as_of=TODAY, items=(), is_new=False)
+    assert "Innsatsgruppe: ikke vurdert" in view.header.facts_label.text()
+    dialog = NewCaseDialog(state)
+    qtbot.addWidget(dialog)
+    assert dialog.group_combo.itemText(0) == "Ikke vurdert" and dialog.group_combo.itemData(0) is None
+
+
+def test_character_counters_have_one_form(qtbot, view: CaseView, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """«34 av 500 tegn» in Oversikt as in «Ny sak» (Oversikt said «34 / 500 tegn»), both
+    counting the goal as it is saved (without blanks at the ends)."""
+    from navoppfolging.ui.case_dialogs import NewCaseDialog
+
+    case = dataclasses.replace(state.case_list()[0], goal="Ta førerkort og få jobb som sjåfør")
+    view.overview.set_case(case, new_case=True)
+    assert view.overview.goal_count.text() == "34 av 500 tegn"
+    dialog = NewCaseDialog(state)
+    qtbot.addWidget(dialog)
+    assert dialog.goal_count.text() == "0 av 500 tegn"
+    dialog.goal_edit.setPlainText("  Ta førerkort og få jobb som sjåfør\n")
+    assert dialog.goal_count.text() == "34 av 500 tegn"

@@ -104,7 +104,7 @@ def test_ctrl_n_creates_a_case_that_appears_with_its_due_items(window, qtbot) ->
 
     def fill(dlg: NewCaseDialog) -> None:
         qtbot.keyClicks(dlg.name_edit, "Nora Nykommer")
-        dlg.birth_edit.setDate(QDate(2005, 2, 1))
+        qtbot.keyClicks(dlg.birth_edit, "01.02.2005")
         dlg.group_combo.setCurrentIndex(dlg.group_combo.findData(d.Innsatsgruppe.SITUASJONSBESTEMT_INNSATS.value))
         qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
 

@@ -46,6 +46,16 @@ def test_the_dialog_lists_the_cases_past_the_period(qtbot, qtmodeltester, state:
     assert RetentionService(state.db).days() == DEFAULT_DAYS  # previewing saves nothing
 
 
+def test_the_intro_says_what_the_log_keeps(qtbot, state: AppState) -> None:  # type: ignore[no-untyped-def]
+    """«… logges med bare referanse, datoer og antall rader – ingen personopplysninger.» (It said
+    «uten personopplysninger (referanse, datoer og antall rader)», which read as the list of
+    what is left out.)"""
+    dialog = RetentionDialog(state)
+    qtbot.addWidget(dialog)
+    assert dialog.intro.text().endswith(
+        "Slettingen logges med bare referanse, datoer og antall rader – ingen personopplysninger.")
+
+
 def test_declining_deletes_nothing(qtbot, state: AppState, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     dialog = RetentionDialog(state)
     qtbot.addWidget(dialog)

@@ -59,6 +59,7 @@ def test_choose_file_preview_and_mapping_change_revalidates(dialog, qtbot, tmp_p
         qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [2, 2]
     assert dialog.import_button.text() == "Importer 2 gyldige rader"
+    assert dialog.summary_label.text() == "2 nye saker, 0 oppdateres, 2 avviste"
     assert dialog.mapping_combo(2).currentData() is None  # «Kommentar» is not recognised
     assert dialog.preview.cases[0].assessments == ()
     with qtbot.waitSignals([dialog.mappingChanged, dialog.previewUpdated]):
@@ -73,10 +74,19 @@ def test_choose_file_preview_and_mapping_change_revalidates(dialog, qtbot, tmp_p
     assert dialog.mapping_combo(0).currentData() is None
     assert dialog.preview.cases[0].name == "Trenger veiledning"  # now read from column C
     assert dialog.import_button.text() == "Importer 3 gyldige rader"
+    assert dialog.summary_label.text() == "3 nye saker, 0 oppdateres, 1 avvist"
     assert dialog.mapping_label.text() == ""  # a name column exists (C), so no mapping problem
     dialog.set_mapping(2, None)
     assert "navn" in dialog.mapping_label.text().lower()
     assert dialog.import_button.text() == "Importer 0 gyldige rader" and not dialog.import_button.isEnabled()
+
+
+def test_summary_agrees_in_number(dialog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """«1 ny sak … 0 avviste» (it said «1 nye saker … 0 avvist»)."""
+    path = tmp_path / "en.csv"
+    path.write_text("Navn;Født\r\nÅse Ødegård;17.05.2004\r\n", encoding="utf-8")
+    assert dialog.load_file(path)
+    assert dialog.summary_label.text() == "1 ny sak, 0 oppdateres, 0 avviste"
 
 
 def test_open_shortcut_chooses_a_file(dialog, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -125,14 +125,31 @@ def test_handover_dialog_warns_before_confirming(qtbot) -> None:  # type: ignore
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.ok_button.isEnabled() and not dialog.warning.isVisible()
+    # The receiver by name (it said «Z990004 har 10 av 50 saker …»).
+    assert dialog.info.text() == "Nina har 10 av 50 saker i ungdomsgarantien; etter overføringen 13."
     dialog.receiver_box.setCurrentIndex(1)  # Ola: 49 + 3 = 52 > 50
     assert dialog.warning.isVisible() and "52" in dialog.warning.text() and "PORTFOLIO-CAP-50" in dialog.warning.text()
+    # Room for the wrapped lines and the warning shown after opening (it was cut off).
+    assert dialog.width() >= 560 and dialog.height() >= dialog.layout().totalHeightForWidth(dialog.width())
+    assert dialog.warning.text().startswith("Ola får 52 saker") and B not in dialog.warning.text()
     assert not dialog.ok_button.isEnabled()
     dialog.override.click()  # the real clicked/toggled signals
     assert dialog.ok_button.isEnabled() and dialog.ok_button.text() == "Overfør likevel"
     with qtbot.waitSignal(dialog.accepted):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.receiver == B
+
+
+def test_handover_dialog_speaks_of_one_case_in_the_singular(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """One case: «Overfør sak», «… ser den» (it said «Overfør saker», «… ser dem»)."""
+    one = HandoverDialog(receivers=[(B, "Ola")], preview=_preview, case_count=1)
+    qtbot.addWidget(one)
+    assert one.windowTitle() == "Overfør sak"
+    assert one.intro.text().startswith("1 sak overføres. Mottakeren ser den merket «ny for deg»")
+    three = HandoverDialog(receivers=[(B, "Ola")], preview=_preview, case_count=3)
+    qtbot.addWidget(three)
+    assert three.windowTitle() == "Overfør saker"
+    assert three.intro.text().startswith("3 saker overføres. Mottakeren ser dem merket «ny for deg»")
 
 
 def test_handover_dialog_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,10 @@
 """«Ny sak» and «Avslutt sak»: forms with inline validation in bokmål.
 
 Each field says what is wrong right beside it, and the save button stays disabled while any
-field is invalid, so nothing is sent to the services that they would refuse. The services
+field is invalid, so nothing is sent to the services that they would refuse. A field's error
+shows only once the user has dealt with it — left a text field after typing in it, picked a
+value — or has tried to save (Enter, or a click on the disabled save button): a dialog that
+opens full of red text for fields nobody has touched yet reads as a reprimand. The services
 validate again (the same rules as the import); a refusal still comes back as a message through
 ``AppState.write`` and the dialog stays open.
 """
@@ -12,7 +15,8 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,14 +39,8 @@ from navoppfolging.rules.facts import age_at, fmt
 from . import theme
 from .qdates import from_qdate, to_qdate
 from .state import ME_SETTING, AppState
+from .tab_common import DateField, char_count
 
-# Languages advisors meet most often; the code is what the exchange format stores.
-LANGUAGES: tuple[tuple[str, str], ...] = (
-    ("nb", "Norsk (bokmål)"), ("nn", "Norsk (nynorsk)"), ("en", "Engelsk"), ("uk", "Ukrainsk"),
-    ("ru", "Russisk"), ("ar", "Arabisk"), ("so", "Somali"), ("ti", "Tigrinja"), ("fa", "Persisk (dari/farsi)"),
-    ("ps", "Pashto"), ("pl", "Polsk"), ("lt", "Litauisk"), ("ku", "Kurdisk"), ("tr", "Tyrkisk"),
-    ("es", "Spansk"), ("fr", "Fransk"), ("se", "Nordsamisk"),
-)
 CLOSE_REASONS: tuple[str, ...] = (
     "Over i arbeid", "Over i utdanning", "Flyttet til et annet NAV-kontor", "Fylt 30 år",
     "Ønsker ikke videre oppfølging", "Over til annen oppfølging",
@@ -73,11 +71,19 @@ def fnr_matches_birth_date(fnr: str, birth: dt.date) -> bool:
 
 class _Form(QDialog):
     """Shared plumbing: one error label per field, re-validated on every edit; ``save`` runs
-    when the user presses «Lagre»."""
+    when the user presses «Lagre».
+
+    Validity (and so the save button) always follows every field; a field's error is *shown*
+    once the field is touched: a text field when the user leaves it after typing, a choice
+    (date, list) when it changes, every field when the user tries to save."""
 
     def __init__(self, parent: QWidget | None, *, save: Callable[[], None]) -> None:
         super().__init__(parent)
-        self._checks: list[Callable[[], bool]] = []
+        self._checks: list[tuple[QWidget, Callable[[], bool]]] = []
+        self._touched: set[QWidget] = set()
+        self._typed: set[QWidget] = set()  # text fields edited since they were last left
+        self._left: dict[QObject, QWidget] = {}  # widget whose focus-out means leaving → its field
+        self._show_all = False
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -88,10 +94,14 @@ class _Form(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Avbryt")
         self.buttons.accepted.connect(save)
         self.buttons.rejected.connect(self.reject)
+        # A click on the disabled save button still reaches an event filter: it is the user's
+        # «why can't I save?», answered by showing every field's error.
+        self.ok_button.installEventFilter(self)
 
     def add_field(self, label: str, field: QWidget, check: Callable[[], str | None] | None = None,
                   *, hint: str = "") -> QLabel:
-        """Add a row with an error label under the field; ``check`` returns the problem or None."""
+        """Add a row with an error label under the field; ``check`` returns the problem or None.
+        ``label`` is the caption without its colon (added here, as in the other forms)."""
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -108,24 +118,93 @@ class _Form(QDialog):
             hint_label.setProperty("subtle", "true")
             hint_label.setWordWrap(True)
             column.addWidget(hint_label)
-        caption = QLabel(label)
+        caption = QLabel(f"{label}:" if label else "")
         caption.setBuddy(field)
         self.form.addRow(caption, box)
         if check is not None:
             def run() -> bool:
                 problem = check()
-                error.setText(problem or "")
-                error.setVisible(bool(problem))
-                theme.set_invalid(field, bool(problem))
-                field.setToolTip(problem or "")
+                shown = problem if self._show_all or field in self._touched else None
+                error.setText(shown or "")
+                error.setVisible(bool(shown))
+                theme.set_invalid(field, bool(shown))
+                field.setToolTip(shown or "")
                 return problem is None
-            self._checks.append(run)
+            self._checks.append((field, run))
+            self._watch(field)
         return error
 
+    def _watch(self, field: QWidget) -> None:
+        """Mark ``field`` touched the way its kind of input is finished with."""
+        line = field.lineEdit() if isinstance(field, QComboBox) and field.isEditable() else field
+        if isinstance(line, (QLineEdit, QPlainTextEdit)):
+            # Typed text: judged when the user leaves it (focus out — editingFinished is not
+            # sent when the text ends as it began), not at the first keystroke.
+            if isinstance(line, QLineEdit):
+                line.textEdited.connect(lambda _text: self._typed.add(field))
+            else:
+                line.textChanged.connect(lambda: self._typed.add(field))
+            for widget in {line, field}:
+                self._left[widget] = field
+                widget.installEventFilter(self)
+            if isinstance(field, QComboBox):
+                field.activated.connect(lambda _index: self._touch(field))
+        elif isinstance(field, QDateEdit):
+            field.dateChanged.connect(lambda _date: self._touch(field))
+        elif isinstance(field, QComboBox):
+            field.currentIndexChanged.connect(lambda _index: self._touch(field))
+
+    def _leave(self, field: QWidget) -> None:
+        if field in self._typed:
+            self._typed.discard(field)
+            self._touch(field)
+
+    def _touch(self, field: QWidget) -> None:
+        if field not in self._touched:
+            self._touched.add(field)
+            self.validate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.ok_button and event.type() == QEvent.Type.MouseButtonRelease \
+                and not self.ok_button.isEnabled():
+            self.show_all_errors()
+        elif event.type() == QEvent.Type.FocusOut and watched in self._left:
+            self._leave(self._left[watched])
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter with the save button disabled is an attempt to save: say what is missing.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.ok_button.isEnabled():
+            self.show_all_errors()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def show_all_errors(self) -> None:
+        """What trying to save does: every field's error shows, focus goes to the first one."""
+        self._show_all = True
+        self.validate()
+        first = next((field for field, run in self._checks if field.property("invalid") == "true"), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def validate(self) -> bool:
-        ok = all([check() for check in self._checks])  # every check runs: every field shows its error
+        ok = all([run() for _field, run in self._checks])  # every check runs: every shown field updates
         self.ok_button.setEnabled(ok)
+        self._grow_to_fit()
         return ok
+
+    def _grow_to_fit(self) -> None:
+        # An error shown after the dialog opened needs room. With word-wrapped labels the layout
+        # has height-for-width, and Qt then does not raise a window's minimum height itself:
+        # without this the new line was drawn over the field below it.
+        layout = self.layout()
+        if not self.isVisible() or layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
 
 class NewCaseDialog(_Form):
     """«Ny sak»: the young person, the first § 14 a assessment, the goal and the flags."""
@@ -157,8 +236,10 @@ class NewCaseDialog(_Form):
         self.name_edit.setObjectName("nameEdit")
         self.name_edit.setAccessibleName("Navn")
         self.name_edit.setMaxLength(MAX["name"])
-        self.birth_edit = date_edit(dt.date(today.year - 20, 1, 1), "birthEdit", "Fødselsdato")
-        self.birth_edit.setMaximumDate(to_qdate(today))
+        # Empty, not a guess: a prefilled date (it was 01.01. twenty years back) was easy to save
+        # by mistake, and every age-based rule would then run on it.
+        self.birth_edit = DateField("Fødselsdato", required=True, mark_invalid=False)
+        self.birth_edit.setObjectName("birthEdit")
         self.fnr_edit = QLineEdit()
         self.fnr_edit.setObjectName("fnrEdit")
         self.fnr_edit.setAccessibleName("Fødselsnummer eller D-nummer")
@@ -175,7 +256,7 @@ class NewCaseDialog(_Form):
         self.language_combo = QComboBox()
         self.language_combo.setObjectName("languageCombo")
         self.language_combo.setAccessibleName("Språk")
-        for code, label in LANGUAGES:
+        for code, label in d.LANGUAGE_LABELS.items():  # the one list, shared with Oversikt
             self.language_combo.addItem(label, code)
         self.interpreter_box = QCheckBox("Trenger tolk")
         self.interpreter_box.setObjectName("interpreterBox")
@@ -184,7 +265,7 @@ class NewCaseDialog(_Form):
         self.group_combo = QComboBox()
         self.group_combo.setObjectName("groupCombo")
         self.group_combo.setAccessibleName("Innsatsgruppe")
-        self.group_combo.addItem("Ikke vurdert ennå", None)
+        self.group_combo.addItem(d.INNSATSGRUPPE_UNSET_LABEL, None)
         for group, label in d.INNSATSGRUPPE_LABELS.items():
             self.group_combo.addItem(f"{label} ({d.INNSATSGRUPPE_SHORT[group].lower()} innsats)", group.value)
         self.assessed_edit = date_edit(today, "assessedEdit", "Dato for § 14 a-vedtaket")
@@ -238,11 +319,12 @@ class NewCaseDialog(_Form):
         layout.addWidget(self.buttons)
 
         # Every edit re-validates; the fnr is masked once it is complete and valid.
-        for edit in (self.ident_edit, self.advisor_name_edit, self.name_edit, self.phone_edit, self.email_edit):
+        for edit in (self.ident_edit, self.advisor_name_edit, self.name_edit, self.birth_edit, self.phone_edit,
+                     self.email_edit):
             edit.textChanged.connect(self.validate)
         self.fnr_edit.textEdited.connect(self._fnr_edited)
         self.fnr_edit.editingFinished.connect(self._mask_fnr)
-        for date in (self.birth_edit, self.registered_edit, self.assessed_edit):
+        for date in (self.registered_edit, self.assessed_edit):
             date.dateChanged.connect(self.validate)
         self.group_combo.currentIndexChanged.connect(self.validate)
         self.goal_edit.textChanged.connect(self.validate)
@@ -273,8 +355,21 @@ class NewCaseDialog(_Form):
     def _check_name(self) -> str | None:
         return None if self.name_edit.text().strip() else "Fyll inn navnet til den unge."
 
+    def _birth(self) -> dt.date | None:
+        """The birth date typed, or None while it is empty or not a date."""
+        try:
+            return self.birth_edit.date()
+        except ValueError:
+            return None
+
     def _check_birth(self) -> str | None:
-        birth = from_qdate(self.birth_edit.date())
+        if not self.birth_edit.text().strip():
+            return "Fyll inn fødselsdatoen."
+        birth = self._birth()
+        if birth is None:
+            return "Skriv fødselsdatoen som dd.mm.åååå."
+        if birth > self.state.today:
+            return "Fødselsdatoen er fram i tid."
         age = age_at(birth, self.state.today)
         if age < 14:
             return f"Fødselsdatoen gir alder {age} år: sjekk datoen."
@@ -287,7 +382,8 @@ class NewCaseDialog(_Form):
         problem = validate_fnr(fnr)
         if problem:
             return problem[0].upper() + problem[1:] + "."
-        if not fnr_matches_birth_date(fnr, from_qdate(self.birth_edit.date())):
+        birth = self._birth()
+        if birth is not None and not fnr_matches_birth_date(fnr, birth):
             return "Fødselsnummeret passer ikke med fødselsdatoen."
         return None
 
@@ -304,8 +400,8 @@ class NewCaseDialog(_Form):
         return None
 
     def _check_registered(self) -> str | None:
-        registered = from_qdate(self.registered_edit.date())
-        if registered < from_qdate(self.birth_edit.date()):
+        birth = self._birth()
+        if birth is not None and from_qdate(self.registered_edit.date()) < birth:
             return "Registreringsdatoen er før fødselsdatoen."
         return None
 
@@ -313,13 +409,15 @@ class NewCaseDialog(_Form):
         self.assessed_edit.setEnabled(self.group_combo.currentData() is not None)
         if self.group_combo.currentData() is None:
             return None
-        if from_qdate(self.assessed_edit.date()) < from_qdate(self.birth_edit.date()):
+        birth = self._birth()
+        if birth is not None and from_qdate(self.assessed_edit.date()) < birth:
             return "Vedtaksdatoen er før fødselsdatoen."
         return None
 
     def _check_goal(self) -> str | None:
-        length = len(self.goal_edit.toPlainText())
-        self.goal_count.setText(f"{length} av {MAX['goal']} tegn")
+        # Counted as saved (without leading and trailing blanks), as Oversikt counts it.
+        length = len(self.goal_edit.toPlainText().strip())
+        self.goal_count.setText(char_count(length, MAX["goal"]))
         if length > MAX["goal"]:
             return f"Målet kan ha høyst {MAX['goal']} tegn (nå {length})."
         return None
@@ -360,11 +458,14 @@ class NewCaseDialog(_Form):
             assessments = (d.Assessment(date=from_qdate(self.assessed_edit.date()),
                                         innsatsgruppe=d.Innsatsgruppe(group_code), note="§ 14 a-vedtak"),)
         advisor = self.me.ident if self.me is not None else d.AdvisorIdent(self.ident_edit.text().strip())
+        birth = self._birth()
+        if birth is None:  # _save validates first; a caller that does not gets no invented date
+            raise ValueError("Fødselsdatoen er ikke fylt inn.")
         return d.Case(
             ref=self.ref,
             advisor=advisor,
             name=self.name_edit.text().strip(),
-            birth_date=from_qdate(self.birth_edit.date()),
+            birth_date=birth,
             fnr=self.fnr_value,
             phone=self.phone_edit.text().strip() or None,
             email=self.email_edit.text().strip() or None,

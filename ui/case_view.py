@@ -86,12 +86,16 @@ class CaseHeader(QWidget):
     def show_case(self, case: d.Case, *, as_of: dt.date, items: tuple[DueItem, ...], is_new: bool) -> None:
         self.name_label.setText(case.name)
         latest = latest_assessment(case, as_of)
-        group = d.INNSATSGRUPPE_LABELS[latest.innsatsgruppe] if latest else "Innsatsgruppe ikke vurdert"
+        # Without an assessment the header names the field, as «Hovedmål:» is named.
+        group = (d.INNSATSGRUPPE_LABELS[latest.innsatsgruppe] if latest
+                 else f"Innsatsgruppe: {d.INNSATSGRUPPE_UNSET_LABEL.lower()}")
         parts = [f"{age_at(case.birth_date, as_of)} år", f"Sak {case.ref}", group]
         if case.hovedmal:
             parts.append(f"Hovedmål: {d.HOVEDMAL_LABELS[case.hovedmal]}")
         if case.needs_interpreter:
-            parts.append("Trenger tolk" + (f" ({case.language})" if case.language else ""))
+            language = d.language_label(case.language)
+            # In running text a language is lower case: «Trenger tolk (ukrainsk)».
+            parts.append("Trenger tolk" + (f" ({language[:1].lower()}{language[1:]})" if language else ""))
         if case.closed_on and case.closed_on <= as_of:
             parts.append(f"Avsluttet {fmt_date(case.closed_on)}")
         self.facts_label.setText("  ·  ".join(parts))
@@ -105,7 +109,7 @@ class CaseHeader(QWidget):
         soon = sum(1 for i in items if i.status is Status.DUE_SOON)
         due_text = f"{overdue} forfalt, {soon} forfaller snart" if items else "ingen frister"
         self.meetings_label.setText(
-            f"Siste møte: {fmt_date(meeting.date) if meeting else 'ingen'}  ·  Neste treffpunkt: {next_text}"
+            f"Siste møte: {fmt_date(meeting.date) if meeting else 'ingen'}  ·  Neste møte: {next_text}"
             f"  ·  Frister: {due_text}")
         # Tags: UG, flags, ny for deg.
         clear_layout(self.tags)
@@ -211,7 +215,8 @@ class CaseView(QWidget):
 
     def _load_history(self) -> None:
         if self._ref is not None:
-            self.history.set_entries(self.state.audit.history(self._ref))
+            names = {str(a.ident): a.name for a in self.state.advisor_list()}
+            self.history.set_entries(self.state.audit.history(self._ref), names)
 
     # --- refresh ---------------------------------------------------------------------------------
 

@@ -58,7 +58,8 @@ class ContactDialog(QDialog):
         self.date_edit.setDisplayFormat("dd.MM.yyyy")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setAccessibleName("Dato")
-        self.time_box = QCheckBox("Klokkeslett")
+        # In the label column like «Dato:» and «Kanal:»: the same colon, and its own Alt key.
+        self.time_box = QCheckBox("K&lokkeslett:")
         self.time_box.setAccessibleName("Har klokkeslett")
         self.time_edit = QTimeEdit()
         self.time_edit.setDisplayFormat("HH:mm")
@@ -84,7 +85,7 @@ class ContactDialog(QDialog):
         self.place_edit = QLineEdit((initial.place or "") if initial else "")
         self.place_edit.setAccessibleName("Sted")
         self.place_edit.setPlaceholderText("For eksempel NAV-kontoret, møterom 2")
-        self.interpreter_box = QCheckBox("Tolk er bestilt")
+        self.interpreter_box = QCheckBox("T&olk er bestilt")
         self.interpreter_box.setAccessibleName("Tolk er bestilt")
         self.interpreter_box.setChecked(bool(initial and initial.interpreter_booked))
         if needs_interpreter:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from navoppfolging.words import count
 from . import theme
 
 if TYPE_CHECKING:
@@ -43,8 +44,12 @@ class HandoverDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Overfør saker")
+        self.setWindowTitle("Overfør sak" if case_count == 1 else "Overfør saker")
+        # Wrapped lines need a width to wrap at: without one Qt makes the dialog narrow and
+        # tall text is cut off.
+        self.setMinimumWidth(560)
         self._preview = preview
+        self._names = {ident: name for ident, name in receivers}
         self.current: HandoverPreview | None = None
         self.receiver_box = QComboBox()
         self.receiver_box.setAccessibleName("Mottaker")
@@ -66,12 +71,16 @@ class HandoverDialog(QDialog):
         form = QFormLayout()
         form.addRow("Mottaker:", self.receiver_box)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{case_count} {'sak' if case_count == 1 else 'saker'} overføres. "
-                                "Mottakeren ser dem merket «ny for deg»; du mister tilgangen i teammodus."))
+        one = case_count == 1
+        self.intro = QLabel(f"{count(case_count, 'sak', 'saker')} overføres. Mottakeren ser {'den' if one else 'dem'} "
+                            "merket «ny for deg»; du mister tilgangen i teammodus.")
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.info)
         layout.addWidget(self.warning)
         layout.addWidget(self.override)
+        layout.addStretch(1)  # any spare height above the buttons, not between the lines
         layout.addWidget(self.buttons)
         self.receiver_box.currentIndexChanged.connect(self._update)
         self.override.toggled.connect(self._update_button)
@@ -94,16 +103,29 @@ class HandoverDialog(QDialog):
                 log.warning("forhåndsvisning av overføring feilet: %s", type(exc).__name__)
                 self.info.setText(f"Kunne ikke sjekke mottakeren: {exc}")
         p = self.current
+        # The receiver by name: the list above shows the ident beside it.
+        who = (self._names.get(p.receiver) or p.receiver) if p is not None else ""
         if p is not None:
             cap = f" av {p.cap}" if p.cap is not None else ""
-            self.info.setText(f"{p.receiver} har {p.receiver_ug_before}{cap} saker i ungdomsgarantien; "
+            self.info.setText(f"{who} har {p.receiver_ug_before}{cap} saker i ungdomsgarantien; "
                               f"etter overføringen {p.receiver_ug_after}.")
-        warning = p.warning if p is not None else None
+        warning = p.warning_about(who) if p is not None else None
         self.warning.setText(warning or "")
         self.warning.setVisible(bool(warning))
         self.override.setVisible(bool(warning))
         self.override.setChecked(False)
         self._update_button()
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        # The warning appears after the dialog is shown; with wrapped labels Qt does not raise
+        # a window's height by itself, and the warning was cut off.
+        layout = self.layout()
+        if not self.isVisible() or layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _update_button(self) -> None:
         p = self.current

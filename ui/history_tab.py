@@ -6,15 +6,16 @@ first. The case view hosts the tab and feeds it ``AuditService(db).history(ref)`
 
 What the advisor reads, not the database: an activity by its title («Aktivitet «Jobbsøkerkurs»»,
 the newest title the trail knows), a contact by date and channel, a reminder or exception by
-its date; field names as the case view labels them; internal ids are not shown. The
-fødselsnummer stays masked.
+its date; field names as the case view labels them; internal ids are not shown; an advisor
+(«Hvem», and the case's «Veileder») by name with the NAV-ident, «Kari Veileder (Z990001)», when
+the name is known. The fødselsnummer stays masked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,8 @@ def show_value(field: str, value: Any) -> str:
         return d.mask_fnr(value)
     if field in _ENUM_FIELDS and isinstance(value, str):
         return _CODE_LABELS.get(value, value)
+    if field == "language" and isinstance(value, str):
+        return d.language_label(value)
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return parse_iso(value).strftime("%d.%m.%Y")
@@ -158,16 +161,35 @@ def _visible(changes: Mapping[str, tuple[Any, Any]]) -> list[tuple[str, tuple[An
     return sorted((k, v) for k, v in changes.items() if k not in HIDDEN_FIELDS)
 
 
-def rows_for(entries: Sequence[AuditEntry]) -> list[HistoryRow]:
+def advisor_namer(names: Mapping[str, str]) -> Callable[[str], str]:
+    """«Kari Veileder (Z990001)» for a known ident (also the lower-case login name a team
+    database records as the actor), the text as it is otherwise."""
+    by_ident = {ident.upper(): name for ident, name in names.items()}
+
+    def who(ident: str) -> str:
+        name = by_ident.get(ident.upper())
+        return f"{name} ({ident.upper()})" if name else ident
+    return who
+
+
+def rows_for(entries: Sequence[AuditEntry], names: Mapping[str, str] | None = None) -> list[HistoryRow]:
+    """The table's rows; ``names`` maps NAV-idents to the advisors' names (colleagues only)."""
     rows: list[HistoryRow] = []
     known = known_values(entries)
+    who = advisor_namer(names or {})
+
+    def shown(field: str, value: Any) -> str:
+        if field == "advisor" and isinstance(value, str):
+            return who(value)
+        return show_value(field, value)
+
     for entry in entries:
         what = f"{describe(entry, known)} ({ACTION_LABELS.get(entry.action, entry.action)})"
         fields = _visible(entry.changes) or [("", (None, None))]
         for field, (old, new) in fields:
-            rows.append(HistoryRow(at=entry.at, actor=entry.actor, what=what,
-                                   field=FIELD_LABELS.get(field, field), old=show_value(field, old),
-                                   new=show_value(field, new), order=len(rows)))
+            rows.append(HistoryRow(at=entry.at, actor=who(entry.actor), what=what,
+                                   field=FIELD_LABELS.get(field, field), old=shown(field, old),
+                                   new=shown(field, new), order=len(rows)))
     return rows
 
 
@@ -176,9 +198,9 @@ class HistoryModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[HistoryRow] = []
 
-    def set_entries(self, entries: Sequence[AuditEntry]) -> None:
+    def set_entries(self, entries: Sequence[AuditEntry], names: Mapping[str, str] | None = None) -> None:
         self.beginResetModel()
-        self._rows = rows_for(entries)
+        self._rows = rows_for(entries, names)
         self.endResetModel()
 
     def row(self, row: int) -> HistoryRow:
@@ -221,7 +243,7 @@ class HistoryProxy(QSortFilterProxyModel):
 
 
 class HistoryTab(QWidget):
-    """The «Historikk» tab: ``set_entries(AuditService(db).history(ref))``."""
+    """The «Historikk» tab: ``set_entries(AuditService(db).history(ref), names)``."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -258,7 +280,8 @@ class HistoryTab(QWidget):
         layout.addWidget(self.empty_label)
         self.set_entries(())
 
-    def set_entries(self, entries: Sequence[AuditEntry]) -> None:
-        self.model.set_entries(entries)
+    def set_entries(self, entries: Sequence[AuditEntry], names: Mapping[str, str] | None = None) -> None:
+        """``names``: the advisors' names by NAV-ident, for «Hvem» and the case's «Veileder»."""
+        self.model.set_entries(entries, names)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         self.view.resizeColumnsToContents()

@@ -298,7 +298,7 @@ class PortfolioModel(QAbstractTableModel):
         if column == Column.AGE:
             return str(row.age)
         if column == Column.INNSATSGRUPPE:
-            return d.INNSATSGRUPPE_LABELS[row.innsatsgruppe] if row.innsatsgruppe else "Ikke vurdert"
+            return d.INNSATSGRUPPE_LABELS[row.innsatsgruppe] if row.innsatsgruppe else d.INNSATSGRUPPE_UNSET_LABEL
         if column == Column.UG:
             return "Ja" if row.in_ug else ""
         if column == Column.LAST_MEETING:

@@ -86,9 +86,12 @@ class RetentionDialog(QDialog):
         self.setObjectName("retentionDialog")
         self.resize(640, 460)
         self.state = state
-        intro = QLabel("Avsluttede saker skal slettes når oppbevaringstiden er ute. Oppbevaringstiden er en "
-                       "<b>lokal innstilling</b> for kontoret; mål- og disponeringsbrevene gir ingen. "
-                       "Slettingen logges uten personopplysninger (referanse, datoer og antall rader).")
+        # What the log keeps, said first, so the parenthesis of before («uten personopplysninger
+        # (referanse, datoer …)») cannot be read as the list of what is left out.
+        self.intro = intro = QLabel(
+            "Avsluttede saker skal slettes når oppbevaringstiden er ute. Oppbevaringstiden er en "
+            "<b>lokal innstilling</b> for kontoret; mål- og disponeringsbrevene gir ingen. "
+            "Slettingen logges med bare referanse, datoer og antall rader – ingen personopplysninger.")
         intro.setWordWrap(True)
         self.days_spin = QSpinBox()
         self.days_spin.setObjectName("retentionDays")

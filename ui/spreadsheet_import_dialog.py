@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from navoppfolging import domain as d
 from navoppfolging import tabular
 from navoppfolging.errors import NavOppfolgingError, ValidationError
+from navoppfolging.words import count
 from . import messages, theme
 from .state import run_in_background
 
@@ -417,7 +418,7 @@ class SpreadsheetImportDialog(QDialog):
         self.model.set_preview(self.preview)
         new, updated, rejected = self.preview.counts()
         self.mapping_label.setText(" ".join(self.preview.mapping_problems))
-        parts = [f"{new} nye saker", f"{updated} oppdateres", f"{rejected} avvist"]
+        parts = [count(new, "ny sak", "nye saker"), f"{updated} oppdateres", count(rejected, "avvist", "avviste")]
         self.summary_label.setText(", ".join(parts))
         self._update_buttons()
         self.previewUpdated.emit(new + updated, rejected)

@@ -66,6 +66,7 @@ class AssessmentsTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = ItemTableView("Vurderinger av innsatsbehov (§ 14 a)", self)
         self.table.setModel(self.proxy)
+        self.table.set_empty_text("Ingen vurderinger registrert ennå")
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         for col, width in enumerate((110, 340, 270, 100)):

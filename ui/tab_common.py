@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -21,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -202,6 +203,15 @@ class ItemTableView(QTableView):
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
+        # A short line on the empty table («Ingen huskelapper ennå»): a blank white box reads as
+        # «still loading» or «broken». Shown only while the model has no rows; see set_empty_text.
+        self.empty_label = QLabel(self.viewport())
+        self.empty_label.setObjectName("emptyTableLabel")
+        self.empty_label.setProperty("subtle", "true")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty_label.hide()
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -215,6 +225,40 @@ class ItemTableView(QTableView):
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+    def set_empty_text(self, text: str) -> None:
+        """What the table says while it has no rows (nothing by default)."""
+        self.empty_label.setText(text)
+        self._update_empty()
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        old = self.model()
+        if old is not None:
+            for signal in (old.rowsInserted, old.rowsRemoved, old.modelReset, old.layoutChanged):
+                signal.disconnect(self._update_empty)
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged):
+                signal.connect(self._update_empty)
+        self._update_empty()
+
+    def _update_empty(self, *_args: Any) -> None:
+        model = self.model()
+        empty = bool(self.empty_label.text()) and (model is None or model.rowCount() == 0)
+        self.empty_label.setVisible(empty)
+        if empty:
+            self._place_empty()
+
+    def _place_empty(self) -> None:
+        # Across the top of the empty viewport, where the first row would be.
+        viewport = self.viewport().rect()
+        self.empty_label.setGeometry(viewport.x() + 12, viewport.y() + 12, max(0, viewport.width() - 24),
+                                     self.empty_label.heightForWidth(max(0, viewport.width() - 24)) or 24)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.empty_label.isVisible():
+            self._place_empty()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Delete and self.state() != QAbstractItemView.State.EditingState:
@@ -245,12 +289,15 @@ class DateField(QLineEdit):
 
     validity_changed = Signal(bool)
 
-    def __init__(self, accessible_name: str, *, required: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, accessible_name: str, *, required: bool = False, mark_invalid: bool = True,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
         self.setPlaceholderText("dd.mm.åååå")
         self.setMaximumWidth(140)
         self._required = required
+        # False: a form that shows errors only once a field is touched marks the field itself.
+        self._mark_invalid = mark_invalid
         self._valid = True
         self.textChanged.connect(self._check)
 
@@ -282,8 +329,9 @@ class DateField(QLineEdit):
 
     def _check(self) -> None:
         valid = self.is_valid()
-        theme.set_invalid(self, not valid)
-        self.setToolTip(self.error() or "")
+        if self._mark_invalid:
+            theme.set_invalid(self, not valid)
+            self.setToolTip(self.error() or "")
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
@@ -331,6 +379,11 @@ def error_label() -> QLabel:
 def show_error(label: QLabel, message: str | None) -> None:
     label.setText(message or "")
     label.setVisible(bool(message))
+
+
+def char_count(length: int, limit: int) -> str:
+    """The counter under a limited text field, one form everywhere: «34 av 500 tegn»."""
+    return f"{length} av {limit} tegn"
 
 
 def length_error(text: str, limit: int, what: str) -> str | None:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from navoppfolging import domain as d
+from navoppfolging.words import count
 from . import messages, theme
 from .contact_dialog import ContactDialog, SummaryDialog
 from .state import AppState
@@ -96,6 +97,7 @@ class ContactsTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = ItemTableView("Kontakter og møter", self)
         self.table.setModel(self.proxy)
+        self.table.set_empty_text("Ingen kontakter eller møter registrert ennå")
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         for col, width in enumerate((110, 70, 150, 230, 130, 240)):
@@ -160,7 +162,8 @@ class ContactsTab(QWidget):
         held = sum(1 for k in (case.contacts if case else ()) if k.status is d.ContactStatus.GJENNOMFORT)
         planned = sum(1 for k in (case.contacts if case else ())
                       if k.status is d.ContactStatus.PLANLAGT and k.date >= self.state.as_of)
-        self.summary_label.setText(f"{held} gjennomført, {planned} planlagt framover." if case else "")
+        self.summary_label.setText(f"{count(held, 'gjennomført', 'gjennomførte')}, "
+                                   f"{count(planned, 'planlagt', 'planlagte')} framover." if case else "")
         self._update_buttons()
 
     def current(self) -> d.Contact | None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from navoppfolging import domain as d
 from navoppfolging.rules import STATUS_LABELS, DueItem, FlagItem, latest_letter_year, practice_note
+from navoppfolging.words import span
 from . import messages, theme
 from .exception_dialog import ExceptionDialog
 from .flow_layout import FlowLayout
@@ -86,12 +87,14 @@ ACTION_ICON = {
 
 
 def days_text(due: dt.date, as_of: dt.date) -> str:
+    """«om 12 dager», «frist i dag», «3 dager over fristen»; long spans in months and years
+    («om 11 år og 5 måneder»)."""
     left = (due - as_of).days
     if left < 0:
-        return f"{-left} {'dag' if left == -1 else 'dager'} over fristen"
+        return f"{span(-left)} over fristen"
     if left == 0:
         return "frist i dag"
-    return f"om {left} {'dag' if left == 1 else 'dager'}"
+    return f"om {span(left)}"
 
 
 class DueItemsModel(ItemTableModel[DueItem]):

@@ -41,15 +41,17 @@ from navoppfolging.rules.facts import age_at
 from . import messages, theme
 from .external_contact_dialog import ExternalContactDialog
 from .state import AppState
-from .tab_common import Column, DateField, ItemTableModel, ItemTableView, error_label, show_error, with_shortcut
-
-# Languages advisors meet most often; the code is stored, anything else may be typed.
-LANGUAGES: tuple[tuple[str, str], ...] = (
-    ("nb", "Norsk (bokmål)"), ("nn", "Norsk (nynorsk)"), ("se", "Nordsamisk"), ("en", "Engelsk"),
-    ("uk", "Ukrainsk"), ("ru", "Russisk"), ("ar", "Arabisk"), ("so", "Somali"), ("ti", "Tigrinja"),
-    ("fa", "Persisk"), ("prs", "Dari"), ("ps", "Pashto"), ("pl", "Polsk"), ("lt", "Litauisk"),
-    ("ku", "Kurdisk"), ("tr", "Tyrkisk"), ("es", "Spansk"),
+from .tab_common import (
+    Column,
+    DateField,
+    ItemTableModel,
+    ItemTableView,
+    char_count,
+    error_label,
+    show_error,
+    with_shortcut,
 )
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+ ()\-]*$")
 
@@ -127,8 +129,10 @@ class OverviewTab(QWidget):
         self.language_combo = QComboBox()
         self.language_combo.setEditable(True)
         self.language_combo.setAccessibleName("Språk")
-        for code, label in LANGUAGES:
-            self.language_combo.addItem(f"{label} ({code})", code)
+        # The language by name (the code is what is stored); the list is the one «Ny sak» offers,
+        # and any other language may be typed.
+        for code, label in d.LANGUAGE_LABELS.items():
+            self.language_combo.addItem(label, code)
         self.interpreter_box = QCheckBox("Har behov for tolk")
         self.interpreter_box.setAccessibleName("Behov for tolk")
         self.age_label = QLabel()
@@ -157,7 +161,7 @@ class OverviewTab(QWidget):
         self._row(pf, "&E-post:", self.email_edit, "email", lambda c: c.email, lambda: _optional(self.email_edit.text()),
                   lambda v: self.email_edit.setText(v or ""), lambda c, v: dataclasses.replace(c, email=v),
                   self._email_error, accessible="E-post")
-        self._row(pf, "S&pråk:", self.language_combo, "language", lambda c: c.language, self._read_language,
+        self._row(pf, "S&pråk:", self.language_combo, "language", lambda c: d.language_code(c.language), self._read_language,
                   self._write_language, lambda c, v: dataclasses.replace(c, language=v), self._language_error)
         self._row(pf, "", self.interpreter_box, "needs_interpreter", lambda c: c.needs_interpreter,
                   self.interpreter_box.isChecked, self.interpreter_box.setChecked,
@@ -258,6 +262,7 @@ class OverviewTab(QWidget):
         self.external_table = ItemTableView("Eksterne kontakter", self)
         self.external_table.setSortingEnabled(False)
         self.external_table.setModel(self.external_model)
+        self.external_table.set_empty_text("Ingen eksterne kontakter registrert")
         self.external_table.setMinimumHeight(120)
         self.external_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.external_table.horizontalHeader().setStretchLastSection(True)
@@ -421,7 +426,8 @@ class OverviewTab(QWidget):
         return None
 
     def _read_language(self) -> str | None:
-        index = self.language_combo.findText(self.language_combo.currentText())
+        # A listed name (typed in any case) is its code; anything else is stored as typed.
+        index = self.language_combo.findText(self.language_combo.currentText().strip(), Qt.MatchFlag.MatchFixedString)
         if index >= 0:
             return str(self.language_combo.itemData(index))
         return _optional(self.language_combo.currentText())
@@ -431,7 +437,7 @@ class OverviewTab(QWidget):
         if index >= 0:
             self.language_combo.setCurrentIndex(index)
         else:
-            self.language_combo.setCurrentText(code or "")
+            self.language_combo.setCurrentText(d.language_label(code))
 
     def _language_error(self) -> str | None:
         value = self._read_language() or ""
@@ -555,7 +561,7 @@ class OverviewTab(QWidget):
             if not isinstance(b.widget, DateField) and name not in ("flags", "needs_interpreter"):
                 theme.set_invalid(b.widget, name in errors)
         n = len(self.goal_edit.toPlainText().strip())
-        self.goal_count.setText(f"{n} / {MAX['goal']} tegn")
+        self.goal_count.setText(char_count(n, MAX["goal"]))
         dirty = self.case is not None and self.is_dirty()
         self.save_button.setEnabled(dirty and not errors)
         self.revert_button.setEnabled(dirty)

@@ -53,6 +53,7 @@ class RemindersTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = ItemTableView("Huskelapper", self)
         self.table.setModel(self.proxy)
+        self.table.set_empty_text("Ingen huskelapper ennå")
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().resizeSection(0, 90)
         self.table.horizontalHeader().resizeSection(1, 110)

@@ -19,6 +19,7 @@ from typing import Any
 
 from navoppfolging.commands import check_output, open_db, parse_as_of, writing
 from navoppfolging.errors import Problem, UsageError, ValidationError
+from navoppfolging.words import count
 
 TABULAR_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
 
@@ -116,11 +117,11 @@ def run_tabular(args: argparse.Namespace) -> int:
             print("Ingen gyldige rader: ingenting er importert.", file=sys.stderr)
             return 2
         if args.dry_run:
-            print(f"Tørrkjøring: {new} nye saker og {updated} oppdaterte ville blitt importert; "
-                  f"{rejected} rader avvist. Ingenting er skrevet.")
+            print(f"Tørrkjøring: {count(new, 'ny sak', 'nye saker')} og {count(updated, 'oppdatert', 'oppdaterte')} "
+                  f"ville blitt importert; {count(rejected, 'rad', 'rader')} avvist. Ingenting er skrevet.")
             return 0
         summary = PortfolioService(db).import_portfolio(result.portfolio())
-        print(f"{summary.line()} Avvist: {rejected} rader.")
+        print(f"{summary.line()} Avvist: {count(rejected, 'rad', 'rader')}.")
     finally:
         db.close()
     return 0

@@ -16,7 +16,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("retention", parents=[common], help="slett avsluttede saker etter oppbevaringstiden",
                        description="Viser (eller med --apply sletter) avsluttede saker eldre enn oppbevaringstiden, "
                                    "en lokal innstilling (retention.days, standard 730 dager). Slettingen logges "
-                                   "uten personopplysninger (referanse, datoer, antall rader).")
+                                   "med bare referanse, datoer og antall rader – ingen personopplysninger.")
     p.add_argument("--as-of", metavar="DATO", default=None, help="dagen fristen regnes fra (ÅÅÅÅ-MM-DD; ellers i dag)")
     p.add_argument("--apply", action="store_true", help="slett sakene (ellers bare forhåndsvisning)")
     p.add_argument("--days", type=int, metavar="N", default=None,

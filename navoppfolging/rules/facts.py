@@ -148,7 +148,7 @@ def last_meeting(case: Case, as_of: dt.date) -> Contact | None:
 
 
 def next_planned_contact(case: Case, as_of: dt.date) -> Contact | None:
-    """The earliest planned contact dated on or after ``as_of`` («neste treffpunkt»)."""
+    """The earliest planned contact dated on or after ``as_of`` («neste møte»)."""
     best: Contact | None = None
     best_key: tuple[dt.date, dt.time, str] | None = None
     for contact in case.contacts:
