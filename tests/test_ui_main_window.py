@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from navoppfolging import domain as d
 from navoppfolging.rules import Status
@@ -265,6 +265,21 @@ def test_empty_state_loads_the_demo_portfolio(qtbot, db, settings) -> None:  # t
     assert window.stack.currentWidget() is window.list_page
     assert window.model.rowCount() == 50 and chip_count(window, "all") == 50
     assert window.due_panel.model.group_count(Status.OVERDUE) > 0
+
+
+def test_empty_state_text_is_whole_between_heading_and_buttons(qtbot, themed_app, db, settings) -> None:  # type: ignore[no-untyped-def]
+    """The first screen a new advisor sees: the wrapped intro text gets the height its lines
+    need, under the heading and over the buttons (it was cut top and bottom at 1400×900)."""
+    window = _show(qtbot, MainWindow(AppState(db, today=TODAY), settings=settings))
+    window.resize(1400, 900)
+    window.splitter.setSizes([900, 500])
+    qtbot.wait(20)
+    text = window.empty_text
+    assert window.stack.currentWidget() is window.empty_page and text.isVisible()
+    assert text.height() >= text.heightForWidth(text.width()) > text.fontMetrics().height()
+    title = next(w for w in window.empty_page.findChildren(QLabel) if w.property("heading") == "large")
+    assert text.geometry().top() >= title.geometry().bottom()
+    assert text.geometry().bottom() < window.empty_import_button.geometry().top()
 
 
 def test_export_then_import_through_the_file_actions(qtbot, window, settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

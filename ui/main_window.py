@@ -534,9 +534,12 @@ class MainWindow(QMainWindow):
         self.empty_page.setObjectName("emptyPage")
         title = QLabel("Ingen saker ennå", page)
         title.setProperty("heading", "large")
-        text = QLabel("Hent porteføljen din fra en porteføljefil (JSON), eller last inn en demo-portefølje "
-                      "med 50 oppdiktede unge for å prøve programmet.", page)
+        self.empty_text = text = QLabel(
+            "Hent porteføljen din fra en porteføljefil (JSON), eller last inn en demo-portefølje "
+            "med 50 oppdiktede unge for å prøve programmet.", page)
+        text.setObjectName("emptyText")
         text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         text.setMaximumWidth(520)
         self.empty_import_button = QPushButton("Importer fil…", page)
         self.empty_import_button.setObjectName("emptyImportButton")
@@ -558,7 +561,14 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.addStretch(1)
         layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # A word-wrapped label added with an alignment flag gets its one-line size hint's height
+        # (the layout does not ask heightForWidth of an aligned item): the text was cut top and
+        # bottom and ran into the heading. Centred by stretches instead, it gets its full height.
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(text, 100)
+        centred.addStretch(1)
+        layout.addLayout(centred)
         layout.addSpacing(12)
         layout.addLayout(buttons)
         layout.addStretch(2)
