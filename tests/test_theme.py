@@ -286,3 +286,57 @@ def test_date_picker_calendar_shows_whole_day_names_and_dates(themed_app, qtbot:
             text = str(model.index(row, column).data() or "")
             rect = view.visualRect(model.index(row, column))
             assert metrics.horizontalAdvance(text) <= rect.width(), (row, column, text, rect.width())
+
+
+@pytest.mark.parametrize(
+    ("variant", "enabled_fill", "disabled_fill"),
+    [
+        ("primary", theme.SURFACE_ACTION, theme.BORDER_ACTION_SUBTLE),
+        ("danger", theme.DANGER, theme.DANGER_BORDER),
+    ],
+)
+def test_disabled_filled_button_is_faded(themed_app: QApplication, qtbot: QtBot, variant: str, enabled_fill: str,
+                                         disabled_fill: str) -> None:
+    """A disabled primary or danger button («Avslutt saken», «Slett») is filled with the faded
+    token, not the solid colour that says «click me»."""
+    assert f'QPushButton[variant="{variant}"]:disabled' in theme.stylesheet()
+    button = QPushButton("Avslutt saken")
+    qtbot.addWidget(button)
+    button.resize(140, 36)
+    theme.set_variant(button, variant)
+    spot = QPoint(8, 18)
+    assert button.grab().toImage().pixelColor(spot) == QColor(enabled_fill)
+    button.setEnabled(False)
+    assert button.grab().toImage().pixelColor(spot) == QColor(disabled_fill)
+
+
+def _blue_text_pixels(image: QImage) -> int:
+    """Pixels in (or near) the action blue of enabled link-like text."""
+    blue = QColor(theme.TEXT_ACTION)
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            c = image.pixelColor(x, y)
+            count += abs(c.red() - blue.red()) + abs(c.green() - blue.green()) + abs(c.blue() - blue.blue()) < 60
+    return count
+
+
+@pytest.mark.parametrize("kind", ["tertiary", "secondary", "toolbutton"])
+def test_disabled_text_buttons_lose_the_action_blue(themed_app: QApplication, qtbot: QtBot, kind: str) -> None:
+    """Tertiary and secondary buttons and the toolbar's buttons («Registrer kontakt» with no case
+    chosen) turn grey when disabled instead of keeping their blue text."""
+    from PySide6.QtWidgets import QAbstractButton, QToolButton
+
+    button: QAbstractButton
+    if kind == "toolbutton":
+        button = QToolButton()
+        button.setText("Registrer kontakt")
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    else:
+        button = QPushButton("Registrer kontakt")
+        theme.set_variant(button, kind)
+    qtbot.addWidget(button)
+    button.resize(180, 36)
+    assert _blue_text_pixels(button.grab().toImage()) > 20
+    button.setEnabled(False)
+    assert _blue_text_pixels(button.grab().toImage()) == 0

@@ -390,7 +390,10 @@ QToolTip {{
     border: 1px solid {SURFACE_NEUTRAL_STRONG}; border-radius: {RADIUS_SMALL}px; padding: 2px 6px;
 }}
 
-/* Buttons. Unmarked buttons look like Aksel's secondary button, the usual one in a form. */
+/* Buttons. Unmarked buttons look like Aksel's secondary button, the usual one in a form.
+   Every variant has a :disabled rule after its :hover/:pressed ones (same specificity: the later
+   wins): on the web Aksel fades a disabled button to --ax-opacity-disabled, here its colours
+   are the faded tokens (the -400 «subtle» fills, grey text), so it never looks clickable. */
 QPushButton {{
     color: {TEXT_ACTION}; background: transparent;
     border: 2px solid {BORDER_ACTION}; border-radius: {RADIUS_MEDIUM}px;
@@ -417,6 +420,9 @@ QPushButton[variant="danger"] {{
 QPushButton[variant="danger"]:hover {{ background: {DANGER_HOVER}; border-color: {DANGER_HOVER}; }}
 QPushButton[variant="danger"]:pressed {{ background: {DANGER_PRESSED}; border-color: {DANGER_PRESSED}; }}
 QPushButton[variant="danger"]:focus {{ border-color: {BORDER_FOCUS}; }}
+QPushButton[variant="danger"]:disabled {{
+    color: {SURFACE_DEFAULT}; background: {DANGER_BORDER}; border-color: {DANGER_BORDER};
+}}
 
 QPushButton[variant="tertiary"], QToolButton[variant="tertiary"] {{
     color: {TEXT_ACTION}; background: transparent; border: 2px solid transparent;
@@ -425,6 +431,9 @@ QPushButton[variant="tertiary"]:hover, QToolButton[variant="tertiary"]:hover {{
     background: {SURFACE_ACTION_SUBTLE_HOVER};
 }}
 QPushButton[variant="tertiary"]:focus, QToolButton[variant="tertiary"]:focus {{ border-color: {BORDER_FOCUS}; }}
+QPushButton[variant="tertiary"]:disabled, QToolButton[variant="tertiary"]:disabled {{
+    color: {TEXT_DECORATION}; background: transparent; border-color: transparent;
+}}
 
 QToolButton {{
     color: {TEXT_ACTION}; background: transparent; border: 2px solid transparent;
@@ -433,6 +442,7 @@ QToolButton {{
 QToolButton:hover {{ background: {SURFACE_ACTION_SUBTLE_HOVER}; }}
 QToolButton:pressed, QToolButton:checked {{ background: {BORDER_ACTION_SUBTLE}; }}
 QToolButton:focus {{ border-color: {BORDER_FOCUS}; }}
+QToolButton:disabled {{ color: {TEXT_DECORATION}; background: transparent; border-color: transparent; }}
 
 /* Chips: Aksel's toggle chips, pill-shaped, filled dark blue when selected. */
 QPushButton[chip="true"], QToolButton[chip="true"] {{
@@ -450,6 +460,9 @@ QPushButton[chip="true"]:checked:hover, QToolButton[chip="true"]:checked:hover {
     background: {SURFACE_ACTION_HOVER}; border-color: {SURFACE_ACTION_HOVER};
 }}
 QPushButton[chip="true"]:focus, QToolButton[chip="true"]:focus {{ border: 2px solid {BORDER_FOCUS}; padding: 2px 11px; }}
+QPushButton[chip="true"]:disabled, QToolButton[chip="true"]:disabled {{
+    color: {TEXT_DECORATION}; background: {SURFACE_NEUTRAL}; border-color: {BORDER_SUBTLE};
+}}
 
 /* Fields. The focus ring is drawn as a 2 px border with 1 px less padding so nothing moves. */
 QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QDateEdit, QSpinBox, QDoubleSpinBox {{
