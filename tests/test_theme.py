@@ -340,3 +340,62 @@ def test_disabled_text_buttons_lose_the_action_blue(themed_app: QApplication, qt
     assert _blue_text_pixels(button.grab().toImage()) > 20
     button.setEnabled(False)
     assert _blue_text_pixels(button.grab().toImage()) == 0
+
+
+def _first_ink_x(image: QImage) -> int:
+    """The leftmost column (past a 2 px border) with text-dark pixels in the middle band."""
+    middle = image.height() // 2
+    for x in range(3, image.width()):
+        if any(image.pixelColor(x, y).lightness() < 90 for y in range(middle - 5, middle + 5)):
+            return x
+    return image.width()
+
+
+def _arrow_pixels(image: QImage, top: bool) -> int:
+    """Dark pixels inside the up (or down) button at the right edge, off its borders."""
+    width, height = image.width(), image.height()
+    ys = range(3, height // 2 - 1) if top else range(height // 2 + 1, height - 3)
+    return sum(image.pixelColor(x, y).lightness() < 90 for x in range(width - theme.SPIN_BUTTON_WIDTH + 2, width - 3)
+               for y in ys)
+
+
+def test_spin_boxes_and_time_fields_have_arrows_and_the_fields_inset(themed_app, qtbot: QtBot, db) -> None:  # type: ignore[no-untyped-def]
+    """The spin boxes of «Innstillinger», «Slett avsluttede saker» and «Eksporter», and the time
+    in the contact dialog: visible up/down chevrons, the text as far in as a line edit's, and
+    the time field drawn like the other fields (it was Fusion's own)."""
+    import datetime as dt
+
+    from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit
+
+    from navoppfolging.services import PortfolioService
+    from navoppfolging.ui.contact_dialog import ContactDialog
+    from navoppfolging.ui.export_dialog import ExportDialog
+    from navoppfolging.ui.retention_dialog import RetentionDialog
+    from navoppfolging.ui.settings_dialog import SettingsDialog
+    from navoppfolging.ui.state import AppState
+
+    today = dt.date(2024, 6, 3)
+    state = AppState(db, today=today)
+    settings = SettingsDialog(state)
+    retention = RetentionDialog(state)
+    export = ExportDialog(load=PortfolioService(db).load, as_of=today)
+    contact = ContactDialog(title="Planlegg møte", today=today)
+    fields: list[QAbstractSpinBox] = [*settings.spins.values(), retention.days_spin, export.horizon, contact.time_edit]
+    export.horizon.setEnabled(True)
+    contact.time_edit.setEnabled(True)
+    reference = QLineEdit("10:00")
+    qtbot.addWidget(reference)
+    for dialog in (settings, retention, export, contact):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+    for field in fields:
+        field.clearFocus()
+    qtbot.wait(10)
+    for field in fields:
+        reference.resize(field.size())
+        image = field.grab().toImage()
+        assert field.height() >= theme.CONTROL_HEIGHT - 2, field.objectName()
+        assert image.pixelColor(0, field.height() // 2) == QColor(theme.BORDER_DEFAULT), field.objectName()
+        assert _first_ink_x(image) >= _first_ink_x(reference.grab().toImage()) - 1, field.objectName()
+        assert _arrow_pixels(image, top=True) > 4 and _arrow_pixels(image, top=False) > 4, field.objectName()

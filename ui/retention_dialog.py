@@ -96,6 +96,7 @@ class RetentionDialog(QDialog):
         self.days_spin.setRange(1, MAX_DAYS)
         self.days_spin.setSuffix(" dager")
         self.days_spin.setValue(state.retention.days())
+        theme.pad_spin_box(self.days_spin)
         self.days_spin.valueChanged.connect(self.refresh)
         days_label = QLabel("&Oppbevaringstid etter at saken er avsluttet:")
         days_label.setBuddy(self.days_spin)
