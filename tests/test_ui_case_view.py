@@ -70,6 +70,25 @@ def on_next_dialog(qtbot, act: Callable[[QWidget], None]) -> None:  # type: igno
     QTimer.singleShot(0, poll)
 
 
+def test_tab_leaves_every_table_of_the_case_view(view: CaseView, state: AppState, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """No table or list in the case view keeps Tab to walk its cells (Historikk's did): Tab
+    moves focus on to the next control, as in a form."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    view.show_case(ref_with(state, "ACTIVITY-EXPIRED"), "historikk")
+    views = view.findChildren(QAbstractItemView)
+    assert view.history.view in views
+    trapping = [v.accessibleName() or v.objectName() or type(v).__name__ for v in views
+                if v.tabKeyNavigation() and not isinstance(v.parent(), QComboBox)]
+    assert trapping == []
+    view.activateWindow()
+    qtbot.waitActive(view)
+    view.history.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: view.history.view.hasFocus())
+    qtbot.keyClick(view.history.view, Qt.Key.Key_Tab)
+    assert not view.history.view.hasFocus()
+
+
 def test_each_tab_renders_for_a_demo_case(view: CaseView, state: AppState) -> None:
     """A demo case opens with its header, and every tab shows its part of the case."""
     ref = ref_with(state, "ACTIVITY-EXPIRED")

@@ -211,6 +211,31 @@ def test_ctrl_f_search_then_enter_goes_to_the_table(window, qtbot) -> None:  # t
     assert window.selected_ref() in {window.proxy.ref_at(r) for r in range(window.proxy.rowCount())}
 
 
+def test_tab_leaves_the_portfolio_table_and_reaches_the_due_list_search_and_chips(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Tab moves focus on out of the portfolio table (it moved cell by cell and 16 presses
+    stayed inside), so the due list, the search field and the chips are reachable by keyboard;
+    Shift+Tab from the due list comes back."""
+    window.table.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: window.table.hasFocus())
+    seen = []
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen[0] is not window.table
+    assert window.due_panel.view in seen
+    # The chips are one exclusive group: Tab stops at the chosen one, the arrow keys go on.
+    assert window.search_edit in seen and window.chips["all"] in seen
+    window.chips["all"].setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(window.chips["all"], Qt.Key.Key_Right)
+    assert window.chips["overdue"].hasFocus()
+    window.due_panel.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    for _ in range(10):
+        if window.table.hasFocus():
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert window.table.hasFocus()
+
+
 def test_layout_is_remembered(qtbot, demo_db, settings, window) -> None:  # type: ignore[no-untyped-def]
     """Geometry, splitter, column widths and order and the last chip survive a restart."""
     # The offscreen screen is 800×600: stay inside it so the window manager does not clamp.
