@@ -13,9 +13,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from navoppfolging.domain import CaseRef
 from navoppfolging.holidays_no import HolidayNote, day_month, deadline_note
@@ -210,6 +219,27 @@ class DueListModel(QAbstractItemModel):
         return None
 
 
+class DueRowDelegate(QStyledItemDelegate):
+    """One row height for every row, whenever it is asked, and room for the note mark on every
+    date, so the dates line up whether or not a row has the mark.
+
+    The tree takes its uniform row height from the first row's size hint: asked while the panel
+    was built (before the stylesheet's cell padding reached it) that was 16 px, and 24 px after
+    the next refresh, so the list jumped. The height here comes from the font alone."""
+
+    PADDING = 4  # above and below the text, as the stylesheet's item padding
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(option.fontMetrics.height(), 16) + 2 * self.PADDING)
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:
+        super().initStyleOption(option, index)
+        if index.column() == 0 and index.parent().isValid():
+            # The mark's place is kept on a date without a note (a null icon paints nothing).
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+
+
 class DueListPanel(QWidget):
     """«Frister»: the due list beside the portfolio. Emits ``open_case_requested(ref, tab)``."""
 
@@ -234,6 +264,7 @@ class DueListPanel(QWidget):
         self.view.setObjectName("dueListView")
         self.view.setAccessibleName("Frister for hele porteføljen")
         self.view.setModel(self.model)
+        self.view.setItemDelegate(DueRowDelegate(self.view))
         self.view.setUniformRowHeights(True)
         self.view.setIndentation(14)
         self.view.setAlternatingRowColors(True)
