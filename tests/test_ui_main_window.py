@@ -236,6 +236,39 @@ def test_tab_leaves_the_portfolio_table_and_reaches_the_due_list_search_and_chip
     assert window.table.hasFocus()
 
 
+def _at_size(qtbot, window: MainWindow, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+    """The window as it opens on a screen of that size (the offscreen test screen is smaller)."""
+    window.resize(width, height)
+    window.splitter.setSizes(MainWindow.default_splitter_sizes(width))
+    qtbot.waitUntil(lambda: window.table.viewport().width() > 0 and window.width() == width)
+    qtbot.wait(20)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1800, 1000), (1400, 900), (1280, 720)])
+def test_due_list_shows_deadline_case_and_follow_up(qtbot, themed_app, demo_db, settings, width: int,
+                                                   height: int) -> None:
+    """The due list's Frist is whole (with the ⓘ room), «Oppfølging» takes the room there is
+    and shows at least a title's first words (it was cut to «Aktivitet utløpt (pra…» with
+    «Merknad» out of sight); no sideways scrolling. «Merknad» shows once the panel is wide."""
+    from navoppfolging.ui.due_list import NOTE_COLUMN
+
+    window = _show(qtbot, MainWindow(AppState(demo_db, today=TODAY), settings=settings))
+    _at_size(qtbot, window, width, height)
+    view = window.due_panel.view
+    metrics = view.fontMetrics()
+    assert window.due_panel.width() >= 500 if width >= 1400 else window.due_panel.width() >= 480
+    assert view.columnWidth(0) >= 2 * view.indentation() + 20 + metrics.horizontalAdvance("09.06.2023") + 12
+    assert view.columnWidth(2) >= metrics.horizontalAdvance("Aktivitet utløpt (praksis)") + 12
+    assert not view.horizontalScrollBar().isVisible()
+    assert view.isColumnHidden(NOTE_COLUMN)
+    if width < 1400:
+        return  # the portfolio's chips and table keep the due list narrower than that
+    window.splitter.setSizes([width - 900, 900])
+    qtbot.waitUntil(lambda: not view.isColumnHidden(NOTE_COLUMN))
+    assert view.columnWidth(NOTE_COLUMN) >= metrics.horizontalAdvance("17. mai: senest 16. mai")
+    assert not view.horizontalScrollBar().isVisible()
+
+
 def test_layout_is_remembered(qtbot, demo_db, settings, window) -> None:  # type: ignore[no-untyped-def]
     """Geometry, splitter, column widths and order and the last chip survive a restart."""
     # The offscreen screen is 800×600: stay inside it so the window manager does not clamp.

@@ -71,6 +71,10 @@ FIRST_RULESET_DAY = dt.date(2023, 1, 1)
 SETTINGS_GROUP = "mainwindow"
 JSON_FILTER = "Porteføljefil (*.json)"
 
+# The due list's share of the window: room for Frist, Sak and most of «Oppfølging» (narrower
+# than this, its titles were cut to «Aktivitet utløpt (pra…»), and the portfolio keeps the rest.
+DUE_PANEL_WIDTH = 560
+
 # Initial column widths, wide enough for «Trenger veiledning, nedsatt arbeidsevne» and a date
 # with a short title; the user's own widths replace these once saved.
 COLUMN_WIDTHS: dict[Column, int] = {
@@ -199,7 +203,13 @@ class MainWindow(QMainWindow):
         if screen is not None and screen.width() > 0:
             width, height = min(width, screen.width()), min(height, screen.height())
         self.resize(width, height)
-        self.splitter.setSizes([width - 500, 500])
+        self.splitter.setSizes(self.default_splitter_sizes(width))
+
+    @staticmethod
+    def default_splitter_sizes(width: int) -> list[int]:
+        """The portfolio's and the due list's widths in a window ``width`` pixels wide."""
+        due = min(DUE_PANEL_WIDTH, width * 7 // 16)
+        return [width - due, due]
 
     # --- actions and menus -------------------------------------------------------------------
 
