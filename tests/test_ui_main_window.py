@@ -244,6 +244,37 @@ def _at_size(qtbot, window: MainWindow, width: int, height: int) -> None:  # typ
     qtbot.wait(20)
 
 
+def _fits(view: Any, column: int, texts: list[str]) -> bool:
+    """Every text is shown whole in the column (cell padding and text margins included)."""
+    need = max(view.fontMetrics().horizontalAdvance(t) for t in texts) + 2 * (6 + 3)
+    return bool(view.columnWidth(column) >= need)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1800, 1000), (1400, 900), (1280, 720)])
+def test_portfolio_shows_name_next_deadline_and_flags_whole(qtbot, themed_app, demo_db, settings, width: int,
+                                                            height: int) -> None:
+    """Navn, Neste frist and Markeringer are on screen without scrolling and not cut, from
+    1280 px up; at 1800×1000 all nine columns fit without a horizontal scroll bar (there was
+    one, «Markeringer» was cut and «Neste frist» elided; at 1280 the table stopped at «S…»)."""
+    window = _show(qtbot, MainWindow(AppState(demo_db, today=TODAY), settings=settings))
+    _at_size(qtbot, window, width, height)
+    table, model = window.table, window.proxy
+    header = table.horizontalHeader()
+    viewport = table.viewport().width()
+    for column in (Column.NAME, Column.NEXT_DUE, Column.FLAGS, Column.AGE):
+        assert 0 <= header.sectionViewportPosition(column)
+        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= viewport, column
+    texts = {c: [str(model.index(r, c).data() or "") for r in range(model.rowCount())] for c in Column}
+    common_flags = [t for t in texts[Column.FLAGS] if t.count(",") == 0]
+    assert _fits(table, Column.NAME, texts[Column.NAME])
+    assert _fits(table, Column.NEXT_DUE, texts[Column.NEXT_DUE])
+    assert _fits(table, Column.FLAGS, common_flags)
+    if width >= 1800:
+        assert not table.horizontalScrollBar().isVisible()
+        for column in (Column.LAST_MEETING, Column.LAST_CONTACT, Column.NEXT_MEETING):
+            assert _fits(table, column, texts[column])
+
+
 @pytest.mark.parametrize(("width", "height"), [(1800, 1000), (1400, 900), (1280, 720)])
 def test_due_list_shows_deadline_case_and_follow_up(qtbot, themed_app, demo_db, settings, width: int,
                                                    height: int) -> None:
