@@ -89,6 +89,46 @@ def test_tab_leaves_every_table_of_the_case_view(view: CaseView, state: AppState
     assert not view.history.view.hasFocus()
 
 
+def test_kanban_cards_wrap_instead_of_cutting_in_a_narrow_board(view: CaseView, state: AppState, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At the board's narrowest (a 1280–1400 px window) a card shows its category, «Ansvar: …»,
+    both dates and «utløpt» whole, on more lines (they were cut with «…»), and the card is
+    tall enough for them; a wide board keeps the three-line card."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from navoppfolging.ui.tab_activities import ItemRole
+
+    ref = ref_with(state, "ACTIVITY-EXPIRED")
+    view.show_case(ref, "aktivitetsplan")
+    column = view.activities.columns[d.ActivityStatus.GJENNOMFORES]
+    delegate = column.view.itemDelegate()
+
+    def card(width: int) -> tuple[list[str], int, int]:
+        view.resize(width, 900)
+        qtbot.wait(20)
+        index = next(column.proxy.index(r, 0) for r in range(column.proxy.rowCount())
+                     if delegate.as_of > column.proxy.index(r, 0).data(ItemRole).end)
+        option = QStyleOptionViewItem()
+        column.view.initViewItemOption(option)
+        activity = index.data(ItemRole)
+        metrics = QFontMetrics(option.font)
+        inner = column.view.viewport().width() - 26
+        meta, dates = delegate._lines(activity, metrics, inner)
+        for line in meta + dates:
+            assert metrics.horizontalAdvance(line) <= inner and "…" not in line.replace("… –", "")
+        text = " ".join(meta + dates)
+        assert d.CATEGORY_LABELS[activity.category] in text and "Ansvar: " in text and "utløpt" in text
+        assert activity.end.strftime("%d.%m.%Y") in text and activity.start.strftime("%d.%m.%Y") in text
+        lines = 1 + len(meta) + len(dates)
+        height = delegate.sizeHint(option, index).height()
+        assert height >= lines * metrics.height() + 2 * delegate.PADDING
+        return meta + dates, lines, height
+
+    _, narrow_lines, narrow_height = card(view.minimumSizeHint().width())
+    _, wide_lines, wide_height = card(1800)
+    assert narrow_lines > 3 and wide_lines == 3 and narrow_height > wide_height
+
+
 def test_each_tab_renders_for_a_demo_case(view: CaseView, state: AppState) -> None:
     """A demo case opens with its header, and every tab shows its part of the case."""
     ref = ref_with(state, "ACTIVITY-EXPIRED")
