@@ -129,6 +129,26 @@ def test_kanban_cards_wrap_instead_of_cutting_in_a_narrow_board(view: CaseView, 
     assert narrow_lines > 3 and wide_lines == 3 and narrow_height > wide_height
 
 
+def test_case_view_fits_beside_the_due_list_at_1400_px(view: CaseView, state: AppState) -> None:
+    """The board's five columns may be narrow (cards wrap), so the whole case view fits beside
+    the due list's default width in a 1400 px window: opening a case no longer pushes the due
+    list narrower (the board wanted 962 px)."""
+    from PySide6.QtGui import QFontMetrics
+
+    from navoppfolging.ui.main_window import MainWindow
+    from navoppfolging.ui.tab_activities import pack_lines
+
+    view.show_case(ref_with(state, "ACTIVITY-EXPIRED"), "aktivitetsplan")
+    assert view.minimumSizeHint().width() <= MainWindow.default_splitter_sizes(1400)[0] - 6
+    metrics = QFontMetrics(view.font())
+    width = metrics.horizontalAdvance("Tiltak gjennom") + 3
+    assert pack_lines([("", "Tiltak gjennom NAV"), (" · ", "Ansvar: Annen")], metrics, width, 3) == [
+        "Tiltak gjennom", "NAV", "Ansvar: Annen"]
+    wide = metrics.horizontalAdvance("Tiltak gjennom NAV · Ansvar: Annen") + 2
+    assert pack_lines([("", "Tiltak gjennom NAV"), (" · ", "Ansvar: Annen")], metrics, wide, 3) == [
+        "Tiltak gjennom NAV · Ansvar: Annen"]
+
+
 def test_each_tab_renders_for_a_demo_case(view: CaseView, state: AppState) -> None:
     """A demo case opens with its header, and every tab shows its part of the case."""
     ref = ref_with(state, "ACTIVITY-EXPIRED")

@@ -266,28 +266,40 @@ class ActivityStatusProxyModel(QSortFilterProxyModel):
 def pack_lines(pieces: Sequence[tuple[str, str]], metrics: QFontMetrics, width: int, max_lines: int) -> list[str]:
     """Lay ``pieces`` ((separator, text) pairs; the first separator is ignored) out on at most
     ``max_lines`` lines of ``width`` pixels: a piece goes on the current line with its separator
-    when it fits there, else it starts the next one; what does not fit the last line is elided."""
+    when it fits there, else it starts the next one (a piece wider than a line is broken between
+    its words); what does not fit the last line is elided."""
     lines: list[str] = []
-    for separator, text in pieces:
-        if lines and metrics.horizontalAdvance(lines[-1] + separator + text) <= width:
+    room = width - 1  # horizontalAdvance() rounds; elidedText() would cut a line just at the width
+
+    def add(separator: str, text: str, *, new_line: bool) -> None:
+        if lines and not new_line and metrics.horizontalAdvance(lines[-1] + separator + text) <= room:
             lines[-1] += separator + text
         elif len(lines) < max_lines:
             lines.append(text)
         else:
             lines[-1] += separator + text
+
+    for separator, text in pieces:
+        if lines and metrics.horizontalAdvance(lines[-1] + separator + text) <= room:
+            lines[-1] += separator + text
+        elif metrics.horizontalAdvance(text) <= room:
+            add(separator, text, new_line=True)
+        else:
+            for number, word in enumerate(text.split(" ")):
+                add(separator if number == 0 else " ", word, new_line=number == 0)
     return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
 
 
 class ActivityCardDelegate(QStyledItemDelegate):
     """A compact card: title, category and who is responsible, dates. Expired activities get a
-    red edge and «utløpt». In a narrow column the category and «Ansvar» and the two dates wrap
-    to a second line each (they were cut with «…»); a wide column keeps three lines a card."""
+    red edge and «utløpt». In a narrow column the category, «Ansvar» and the two dates wrap onto
+    more lines (they were cut with «…»); a wide column keeps three lines a card."""
 
     LINE_GAP = 1
     PADDING = 5  # inside the card, above and below the text
     MARGIN = 3  # between the cards
-    MAX_META_LINES = 2
-    MAX_DATE_LINES = 2
+    MAX_META_LINES = 3
+    MAX_DATE_LINES = 3
 
     def __init__(self, as_of: dt.date, parent: Any = None) -> None:
         super().__init__(parent)
@@ -423,7 +435,9 @@ class KanbanColumn(QFrame):
         self.view = KanbanListView(f"Aktiviteter med status {d.ACTIVITY_STATUS_LABELS[status]}", self)
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(delegate)
-        self.view.setMinimumWidth(180)
+        # Cards wrap their text, so a column may be narrow: the five of them (and so the case
+        # view) fit beside the due list in a 1400 px window.
+        self.view.setMinimumWidth(150)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
