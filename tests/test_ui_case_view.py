@@ -149,6 +149,40 @@ def test_case_view_fits_beside_the_due_list_at_1400_px(view: CaseView, state: Ap
         "Tiltak gjennom NAV · Ansvar: Annen"]
 
 
+def test_case_tables_fit_and_give_the_free_text_the_room(view: CaseView, state: AppState, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Beside the due list in a 1400 px window no table of the case view scrolls sideways and the
+    free text has room: «Referat» (was cut while Status and Sted were wide), «Etter» (while
+    «Hva» was wide), the note of «Registrerte unntak og forsøk» (a scroll bar under an empty
+    table) and «Eksterne kontakter» («Organ…» under a scroll bar); the Oversikt form and the
+    Oppfølging tab fit too (a long flag title and the contact person's line made them wider)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from navoppfolging.ui.main_window import MainWindow
+
+    view.resize(MainWindow.default_splitter_sizes(1400)[0] - 6, 900)
+    with_external = next(c.ref for c in state.case_list() if c.external_contacts)
+    with_flag = next(c.ref for c in state.case_list() if state.evaluation().flags_for(c.ref))
+    checks = [
+        (with_flag, "kontakter", view.contacts.table, 6),
+        (with_flag, "historikk", view.history.view, 5),
+        (with_flag, "oppfolging", view.followup.exceptions_table, 2),
+        (with_external, "oversikt", view.overview.external_table, 3),
+    ]
+    for ref, tab, table, free in checks:
+        view.show_case(ref, tab)
+        qtbot.wait(20)
+        header = table.horizontalHeader()
+        assert header.length() <= table.viewport().width(), (tab, header.length(), table.viewport().width())
+        assert not table.horizontalScrollBar().isVisible(), tab
+        assert table.columnWidth(free) >= 60 if tab in ("oppfolging", "oversikt") else table.columnWidth(free) >= 150, (
+            tab, table.columnWidth(free))
+    assert view.minimumSizeHint().width() <= view.width()
+    view.show_case(with_external, "oversikt")
+    qtbot.wait(20)
+    scroll = view.overview.findChild(QScrollArea)
+    assert not scroll.horizontalScrollBar().isVisible()
+
+
 def test_each_tab_renders_for_a_demo_case(view: CaseView, state: AppState) -> None:
     """A demo case opens with its header, and every tab shows its part of the case."""
     ref = ref_with(state, "ACTIVITY-EXPIRED")
