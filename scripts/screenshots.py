@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(state, settings=settings)
         window.resize(1800, 1000)
-        window.splitter.setSizes([1800 - 500, 500])
+        window.splitter.setSizes(window.default_splitter_sizes(1800))
         window.show()
         for _ in range(5):
             app.processEvents()
@@ -78,14 +78,12 @@ def main(argv: list[str] | None = None) -> int:
         # The due list on its own: wider, with «Forfalt» folded so all three groups show.
         window.splitter.setSizes([1800 - 820, 820])
         panel = window.due_panel
-        panel.view.setColumnWidth(1, 200)
-        panel.view.setColumnWidth(2, 280)
         panel.view.collapse(panel.model.index(0, 0))
         panel.view.expand(panel.model.index(2, 0))
         save(panel, "frister.png")
         panel.view.expand(panel.model.index(0, 0))
         panel.view.collapse(panel.model.index(2, 0))
-        window.splitter.setSizes([1800 - 500, 500])
+        window.splitter.setSizes(window.default_splitter_sizes(1800))
         if args.all:
             for tab in TABS:
                 try:

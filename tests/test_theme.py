@@ -286,3 +286,116 @@ def test_date_picker_calendar_shows_whole_day_names_and_dates(themed_app, qtbot:
             text = str(model.index(row, column).data() or "")
             rect = view.visualRect(model.index(row, column))
             assert metrics.horizontalAdvance(text) <= rect.width(), (row, column, text, rect.width())
+
+
+@pytest.mark.parametrize(
+    ("variant", "enabled_fill", "disabled_fill"),
+    [
+        ("primary", theme.SURFACE_ACTION, theme.BORDER_ACTION_SUBTLE),
+        ("danger", theme.DANGER, theme.DANGER_BORDER),
+    ],
+)
+def test_disabled_filled_button_is_faded(themed_app: QApplication, qtbot: QtBot, variant: str, enabled_fill: str,
+                                         disabled_fill: str) -> None:
+    """A disabled primary or danger button («Avslutt saken», «Slett») is filled with the faded
+    token, not the solid colour that says «click me»."""
+    assert f'QPushButton[variant="{variant}"]:disabled' in theme.stylesheet()
+    button = QPushButton("Avslutt saken")
+    qtbot.addWidget(button)
+    button.resize(140, 36)
+    theme.set_variant(button, variant)
+    spot = QPoint(8, 18)
+    assert button.grab().toImage().pixelColor(spot) == QColor(enabled_fill)
+    button.setEnabled(False)
+    assert button.grab().toImage().pixelColor(spot) == QColor(disabled_fill)
+
+
+def _blue_text_pixels(image: QImage) -> int:
+    """Pixels in (or near) the action blue of enabled link-like text."""
+    blue = QColor(theme.TEXT_ACTION)
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            c = image.pixelColor(x, y)
+            count += abs(c.red() - blue.red()) + abs(c.green() - blue.green()) + abs(c.blue() - blue.blue()) < 60
+    return count
+
+
+@pytest.mark.parametrize("kind", ["tertiary", "secondary", "toolbutton"])
+def test_disabled_text_buttons_lose_the_action_blue(themed_app: QApplication, qtbot: QtBot, kind: str) -> None:
+    """Tertiary and secondary buttons and the toolbar's buttons («Registrer kontakt» with no case
+    chosen) turn grey when disabled instead of keeping their blue text."""
+    from PySide6.QtWidgets import QAbstractButton, QToolButton
+
+    button: QAbstractButton
+    if kind == "toolbutton":
+        button = QToolButton()
+        button.setText("Registrer kontakt")
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    else:
+        button = QPushButton("Registrer kontakt")
+        theme.set_variant(button, kind)
+    qtbot.addWidget(button)
+    button.resize(180, 36)
+    assert _blue_text_pixels(button.grab().toImage()) > 20
+    button.setEnabled(False)
+    assert _blue_text_pixels(button.grab().toImage()) == 0
+
+
+def _first_ink_x(image: QImage) -> int:
+    """The leftmost column (past a 2 px border) with text-dark pixels in the middle band."""
+    middle = image.height() // 2
+    for x in range(3, image.width()):
+        if any(image.pixelColor(x, y).lightness() < 90 for y in range(middle - 5, middle + 5)):
+            return x
+    return image.width()
+
+
+def _arrow_pixels(image: QImage, top: bool) -> int:
+    """Dark pixels inside the up (or down) button at the right edge, off its borders."""
+    width, height = image.width(), image.height()
+    ys = range(3, height // 2 - 1) if top else range(height // 2 + 1, height - 3)
+    return sum(image.pixelColor(x, y).lightness() < 90 for x in range(width - theme.SPIN_BUTTON_WIDTH + 2, width - 3)
+               for y in ys)
+
+
+def test_spin_boxes_and_time_fields_have_arrows_and_the_fields_inset(themed_app, qtbot: QtBot, db) -> None:  # type: ignore[no-untyped-def]
+    """The spin boxes of «Innstillinger», «Slett avsluttede saker» and «Eksporter», and the time
+    in the contact dialog: visible up/down chevrons, the text as far in as a line edit's, and
+    the time field drawn like the other fields (it was Fusion's own)."""
+    import datetime as dt
+
+    from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit
+
+    from navoppfolging.services import PortfolioService
+    from navoppfolging.ui.contact_dialog import ContactDialog
+    from navoppfolging.ui.export_dialog import ExportDialog
+    from navoppfolging.ui.retention_dialog import RetentionDialog
+    from navoppfolging.ui.settings_dialog import SettingsDialog
+    from navoppfolging.ui.state import AppState
+
+    today = dt.date(2024, 6, 3)
+    state = AppState(db, today=today)
+    settings = SettingsDialog(state)
+    retention = RetentionDialog(state)
+    export = ExportDialog(load=PortfolioService(db).load, as_of=today)
+    contact = ContactDialog(title="Planlegg møte", today=today)
+    fields: list[QAbstractSpinBox] = [*settings.spins.values(), retention.days_spin, export.horizon, contact.time_edit]
+    export.horizon.setEnabled(True)
+    contact.time_edit.setEnabled(True)
+    reference = QLineEdit("10:00")
+    qtbot.addWidget(reference)
+    for dialog in (settings, retention, export, contact):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+    for field in fields:
+        field.clearFocus()
+    qtbot.wait(10)
+    for field in fields:
+        reference.resize(field.size())
+        image = field.grab().toImage()
+        assert field.height() >= theme.CONTROL_HEIGHT - 2, field.objectName()
+        assert image.pixelColor(0, field.height() // 2) == QColor(theme.BORDER_DEFAULT), field.objectName()
+        assert _first_ink_x(image) >= _first_ink_x(reference.grab().toImage()) - 1, field.objectName()
+        assert _arrow_pixels(image, top=True) > 4 and _arrow_pixels(image, top=False) > 4, field.objectName()

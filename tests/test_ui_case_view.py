@@ -70,6 +70,119 @@ def on_next_dialog(qtbot, act: Callable[[QWidget], None]) -> None:  # type: igno
     QTimer.singleShot(0, poll)
 
 
+def test_tab_leaves_every_table_of_the_case_view(view: CaseView, state: AppState, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """No table or list in the case view keeps Tab to walk its cells (Historikk's did): Tab
+    moves focus on to the next control, as in a form."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    view.show_case(ref_with(state, "ACTIVITY-EXPIRED"), "historikk")
+    views = view.findChildren(QAbstractItemView)
+    assert view.history.view in views
+    trapping = [v.accessibleName() or v.objectName() or type(v).__name__ for v in views
+                if v.tabKeyNavigation() and not isinstance(v.parent(), QComboBox)]
+    assert trapping == []
+    view.activateWindow()
+    qtbot.waitActive(view)
+    view.history.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: view.history.view.hasFocus())
+    qtbot.keyClick(view.history.view, Qt.Key.Key_Tab)
+    assert not view.history.view.hasFocus()
+
+
+def test_kanban_cards_wrap_instead_of_cutting_in_a_narrow_board(view: CaseView, state: AppState, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At the board's narrowest (a 1280–1400 px window) a card shows its category, «Ansvar: …»,
+    both dates and «utløpt» whole, on more lines (they were cut with «…»), and the card is
+    tall enough for them; a wide board keeps the three-line card."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from navoppfolging.ui.tab_activities import ItemRole
+
+    ref = ref_with(state, "ACTIVITY-EXPIRED")
+    view.show_case(ref, "aktivitetsplan")
+    column = view.activities.columns[d.ActivityStatus.GJENNOMFORES]
+    delegate = column.view.itemDelegate()
+
+    def card(width: int) -> tuple[list[str], int, int]:
+        view.resize(width, 900)
+        qtbot.wait(20)
+        index = next(column.proxy.index(r, 0) for r in range(column.proxy.rowCount())
+                     if delegate.as_of > column.proxy.index(r, 0).data(ItemRole).end)
+        option = QStyleOptionViewItem()
+        column.view.initViewItemOption(option)
+        activity = index.data(ItemRole)
+        metrics = QFontMetrics(option.font)
+        inner = column.view.viewport().width() - 26
+        meta, dates = delegate._lines(activity, metrics, inner)
+        for line in meta + dates:
+            assert metrics.horizontalAdvance(line) <= inner and "…" not in line.replace("… –", "")
+        text = " ".join(meta + dates)
+        assert d.CATEGORY_LABELS[activity.category] in text and "Ansvar: " in text and "utløpt" in text
+        assert activity.end.strftime("%d.%m.%Y") in text and activity.start.strftime("%d.%m.%Y") in text
+        lines = 1 + len(meta) + len(dates)
+        height = delegate.sizeHint(option, index).height()
+        assert height >= lines * metrics.height() + 2 * delegate.PADDING
+        return meta + dates, lines, height
+
+    _, narrow_lines, narrow_height = card(view.minimumSizeHint().width())
+    _, wide_lines, wide_height = card(1800)
+    assert narrow_lines > 3 and wide_lines == 3 and narrow_height > wide_height
+
+
+def test_case_view_fits_beside_the_due_list_at_1400_px(view: CaseView, state: AppState) -> None:
+    """The board's five columns may be narrow (cards wrap), so the whole case view fits beside
+    the due list's default width in a 1400 px window: opening a case no longer pushes the due
+    list narrower (the board wanted 962 px)."""
+    from PySide6.QtGui import QFontMetrics
+
+    from navoppfolging.ui.main_window import MainWindow
+    from navoppfolging.ui.tab_activities import pack_lines
+
+    view.show_case(ref_with(state, "ACTIVITY-EXPIRED"), "aktivitetsplan")
+    assert view.minimumSizeHint().width() <= MainWindow.default_splitter_sizes(1400)[0] - 6
+    metrics = QFontMetrics(view.font())
+    width = metrics.horizontalAdvance("Tiltak gjennom") + 3
+    assert pack_lines([("", "Tiltak gjennom NAV"), (" · ", "Ansvar: Annen")], metrics, width, 3) == [
+        "Tiltak gjennom", "NAV", "Ansvar: Annen"]
+    wide = metrics.horizontalAdvance("Tiltak gjennom NAV · Ansvar: Annen") + 2
+    assert pack_lines([("", "Tiltak gjennom NAV"), (" · ", "Ansvar: Annen")], metrics, wide, 3) == [
+        "Tiltak gjennom NAV · Ansvar: Annen"]
+
+
+def test_case_tables_fit_and_give_the_free_text_the_room(view: CaseView, state: AppState, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Beside the due list in a 1400 px window no table of the case view scrolls sideways and the
+    free text has room: «Referat» (was cut while Status and Sted were wide), «Etter» (while
+    «Hva» was wide), the note of «Registrerte unntak og forsøk» (a scroll bar under an empty
+    table) and «Eksterne kontakter» («Organ…» under a scroll bar); the Oversikt form and the
+    Oppfølging tab fit too (a long flag title and the contact person's line made them wider)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from navoppfolging.ui.main_window import MainWindow
+
+    view.resize(MainWindow.default_splitter_sizes(1400)[0] - 6, 900)
+    with_external = next(c.ref for c in state.case_list() if c.external_contacts)
+    with_flag = next(c.ref for c in state.case_list() if state.evaluation().flags_for(c.ref))
+    checks = [
+        (with_flag, "kontakter", view.contacts.table, 6),
+        (with_flag, "historikk", view.history.view, 5),
+        (with_flag, "oppfolging", view.followup.exceptions_table, 2),
+        (with_external, "oversikt", view.overview.external_table, 3),
+    ]
+    for ref, tab, table, free in checks:
+        view.show_case(ref, tab)
+        qtbot.wait(20)
+        header = table.horizontalHeader()
+        assert header.length() <= table.viewport().width(), (tab, header.length(), table.viewport().width())
+        assert not table.horizontalScrollBar().isVisible(), tab
+        assert table.columnWidth(free) >= 60 if tab in ("oppfolging", "oversikt") else table.columnWidth(free) >= 150, (
+            tab, table.columnWidth(free))
+    assert view.minimumSizeHint().width() <= view.width()
+    view.show_case(with_external, "oversikt")
+    qtbot.wait(20)
+    scroll = view.overview.findChild(QScrollArea)
+    assert not scroll.horizontalScrollBar().isVisible()
+
+
 def test_each_tab_renders_for_a_demo_case(view: CaseView, state: AppState) -> None:
     """A demo case opens with its header, and every tab shows its part of the case."""
     ref = ref_with(state, "ACTIVITY-EXPIRED")

@@ -124,3 +124,40 @@ def test_enter_on_a_group_folds_it_and_the_choice_survives_a_refresh(panel, qtbo
     assert panel.view.isExpanded(later)
     panel.refresh()
     assert panel.view.isExpanded(panel.model.index(2, 0))
+
+
+def test_rows_keep_one_height_and_dates_line_up(qtbot, themed_app, state) -> None:  # type: ignore[no-untyped-def]
+    """The rows are as tall at start-up as after a refresh (16 px, then 24 px: the list jumped),
+    and a date without the note mark starts where a date with one does."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    widget = DueListPanel(state)
+    qtbot.addWidget(widget)
+    widget.resize(500, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    view = widget.view
+    overdue = widget.model.index(0, 0)
+
+    def row_heights() -> list[int]:
+        return [view.visualRect(widget.model.index(row, 0, overdue)).height() for row in range(5)]
+
+    at_start = row_heights()
+    assert at_start[0] >= view.fontMetrics().height() + 8
+    widget.refresh()
+    qtbot.wait(10)
+    assert row_heights() == at_start
+
+    def text_left(row: int) -> int:
+        index = widget.model.index(row, 0, overdue)
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)  # as the view paints: font, decoration size …
+        option.rect = view.visualRect(index)
+        view.itemDelegate().initStyleOption(option, index)
+        return view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view).left()
+
+    rows = range(widget.model.group_count(Status.OVERDUE))
+    with_note = [r for r in rows if widget.model.entries(Status.OVERDUE)[r].note is not None]
+    without_note = [r for r in rows if widget.model.entries(Status.OVERDUE)[r].note is None]
+    assert with_note and without_note
+    assert text_left(with_note[0]) == text_left(without_note[0])

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from navoppfolging import domain as d
 from navoppfolging.rules import Status
@@ -211,6 +211,95 @@ def test_ctrl_f_search_then_enter_goes_to_the_table(window, qtbot) -> None:  # t
     assert window.selected_ref() in {window.proxy.ref_at(r) for r in range(window.proxy.rowCount())}
 
 
+def test_tab_leaves_the_portfolio_table_and_reaches_the_due_list_search_and_chips(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Tab moves focus on out of the portfolio table (it moved cell by cell and 16 presses
+    stayed inside), so the due list, the search field and the chips are reachable by keyboard;
+    Shift+Tab from the due list comes back."""
+    window.table.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: window.table.hasFocus())
+    seen = []
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen[0] is not window.table
+    assert window.due_panel.view in seen
+    # The chips are one exclusive group: Tab stops at the chosen one, the arrow keys go on.
+    assert window.search_edit in seen and window.chips["all"] in seen
+    window.chips["all"].setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(window.chips["all"], Qt.Key.Key_Right)
+    assert window.chips["overdue"].hasFocus()
+    window.due_panel.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    for _ in range(10):
+        if window.table.hasFocus():
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert window.table.hasFocus()
+
+
+def _at_size(qtbot, window: MainWindow, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+    """The window as it opens on a screen of that size (the offscreen test screen is smaller)."""
+    window.resize(width, height)
+    window.splitter.setSizes(MainWindow.default_splitter_sizes(width))
+    qtbot.waitUntil(lambda: window.table.viewport().width() > 0 and window.width() == width)
+    qtbot.wait(20)
+
+
+def _fits(view: Any, column: int, texts: list[str]) -> bool:
+    """Every text is shown whole in the column (cell padding and text margins included)."""
+    need = max(view.fontMetrics().horizontalAdvance(t) for t in texts) + 2 * (6 + 3)
+    return bool(view.columnWidth(column) >= need)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1800, 1000), (1400, 900), (1280, 720)])
+def test_portfolio_shows_name_next_deadline_and_flags_whole(qtbot, themed_app, demo_db, settings, width: int,
+                                                            height: int) -> None:
+    """Navn, Neste frist and Markeringer are on screen without scrolling and not cut, from
+    1280 px up; at 1800×1000 all nine columns fit without a horizontal scroll bar (there was
+    one, «Markeringer» was cut and «Neste frist» elided; at 1280 the table stopped at «S…»)."""
+    window = _show(qtbot, MainWindow(AppState(demo_db, today=TODAY), settings=settings))
+    _at_size(qtbot, window, width, height)
+    table, model = window.table, window.proxy
+    header = table.horizontalHeader()
+    viewport = table.viewport().width()
+    for column in (Column.NAME, Column.NEXT_DUE, Column.FLAGS, Column.AGE):
+        assert 0 <= header.sectionViewportPosition(column)
+        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= viewport, column
+    texts = {c: [str(model.index(r, c).data() or "") for r in range(model.rowCount())] for c in Column}
+    common_flags = [t for t in texts[Column.FLAGS] if t.count(",") == 0]
+    assert _fits(table, Column.NAME, texts[Column.NAME])
+    assert _fits(table, Column.NEXT_DUE, texts[Column.NEXT_DUE])
+    assert _fits(table, Column.FLAGS, common_flags)
+    if width >= 1800:
+        assert not table.horizontalScrollBar().isVisible()
+        for column in (Column.LAST_MEETING, Column.LAST_CONTACT, Column.NEXT_MEETING):
+            assert _fits(table, column, texts[column])
+
+
+@pytest.mark.parametrize(("width", "height"), [(1800, 1000), (1400, 900), (1280, 720)])
+def test_due_list_shows_deadline_case_and_follow_up(qtbot, themed_app, demo_db, settings, width: int,
+                                                   height: int) -> None:
+    """The due list's Frist is whole (with the ⓘ room), «Oppfølging» takes the room there is
+    and shows at least a title's first words (it was cut to «Aktivitet utløpt (pra…» with
+    «Merknad» out of sight); no sideways scrolling. «Merknad» shows once the panel is wide."""
+    from navoppfolging.ui.due_list import NOTE_COLUMN
+
+    window = _show(qtbot, MainWindow(AppState(demo_db, today=TODAY), settings=settings))
+    _at_size(qtbot, window, width, height)
+    view = window.due_panel.view
+    metrics = view.fontMetrics()
+    assert window.due_panel.width() >= 500 if width >= 1400 else window.due_panel.width() >= 480
+    assert view.columnWidth(0) >= 2 * view.indentation() + 20 + metrics.horizontalAdvance("09.06.2023") + 12
+    assert view.columnWidth(2) >= metrics.horizontalAdvance("Aktivitet utløpt (praksis)") + 12
+    assert not view.horizontalScrollBar().isVisible()
+    assert view.isColumnHidden(NOTE_COLUMN)
+    if width < 1400:
+        return  # the portfolio's chips and table keep the due list narrower than that
+    window.splitter.setSizes([width - 900, 900])
+    qtbot.waitUntil(lambda: not view.isColumnHidden(NOTE_COLUMN))
+    assert view.columnWidth(NOTE_COLUMN) >= metrics.horizontalAdvance("17. mai: senest 16. mai")
+    assert not view.horizontalScrollBar().isVisible()
+
+
 def test_layout_is_remembered(qtbot, demo_db, settings, window) -> None:  # type: ignore[no-untyped-def]
     """Geometry, splitter, column widths and order and the last chip survive a restart."""
     # The offscreen screen is 800×600: stay inside it so the window manager does not clamp.
@@ -265,6 +354,21 @@ def test_empty_state_loads_the_demo_portfolio(qtbot, db, settings) -> None:  # t
     assert window.stack.currentWidget() is window.list_page
     assert window.model.rowCount() == 50 and chip_count(window, "all") == 50
     assert window.due_panel.model.group_count(Status.OVERDUE) > 0
+
+
+def test_empty_state_text_is_whole_between_heading_and_buttons(qtbot, themed_app, db, settings) -> None:  # type: ignore[no-untyped-def]
+    """The first screen a new advisor sees: the wrapped intro text gets the height its lines
+    need, under the heading and over the buttons (it was cut top and bottom at 1400×900)."""
+    window = _show(qtbot, MainWindow(AppState(db, today=TODAY), settings=settings))
+    window.resize(1400, 900)
+    window.splitter.setSizes([900, 500])
+    qtbot.wait(20)
+    text = window.empty_text
+    assert window.stack.currentWidget() is window.empty_page and text.isVisible()
+    assert text.height() >= text.heightForWidth(text.width()) > text.fontMetrics().height()
+    title = next(w for w in window.empty_page.findChildren(QLabel) if w.property("heading") == "large")
+    assert text.geometry().top() >= title.geometry().bottom()
+    assert text.geometry().bottom() < window.empty_import_button.geometry().top()
 
 
 def test_export_then_import_through_the_file_actions(qtbot, window, settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

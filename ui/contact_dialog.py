@@ -64,6 +64,7 @@ class ContactDialog(QDialog):
         self.time_edit = QTimeEdit()
         self.time_edit.setDisplayFormat("HH:mm")
         self.time_edit.setAccessibleName("Klokkeslett")
+        theme.pad_spin_box(self.time_edit)
         start_time = initial.time if initial and initial.time else dt.time(10, 0)
         self.time_edit.setTime(QTime(start_time.hour, start_time.minute))
         self.time_box.setChecked(bool(initial and initial.time) or status is d.ContactStatus.PLANLAGT)

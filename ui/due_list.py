@@ -11,11 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from navoppfolging.domain import CaseRef
 from navoppfolging.holidays_no import HolidayNote, day_month, deadline_note
@@ -23,6 +32,9 @@ from navoppfolging.rules import DueItem, Status
 from navoppfolging.rules.facts import fmt
 from . import theme
 from .state import AppState
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -49,6 +61,8 @@ GROUPS: tuple[Group, ...] = (
     Group(Status.UPCOMING, "Senere", "Frist om mer enn 7 dager"),
 )
 COLUMNS: tuple[str, ...] = ("Frist", "Sak", "Oppfølging", "Merknad")
+FOLLOW_UP_COLUMN = 2
+NOTE_COLUMN = 3
 
 # Where each follow-up is done in the case view; everything else is on «Oppfølging».
 RULE_TABS: dict[str, str] = {
@@ -210,6 +224,27 @@ class DueListModel(QAbstractItemModel):
         return None
 
 
+class DueRowDelegate(QStyledItemDelegate):
+    """One row height for every row, whenever it is asked, and room for the note mark on every
+    date, so the dates line up whether or not a row has the mark.
+
+    The tree takes its uniform row height from the first row's size hint: asked while the panel
+    was built (before the stylesheet's cell padding reached it) that was 16 px, and 24 px after
+    the next refresh, so the list jumped. The height here comes from the font alone."""
+
+    PADDING = 4  # above and below the text, as the stylesheet's item padding
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(option.fontMetrics.height(), 16) + 2 * self.PADDING)
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:
+        super().initStyleOption(option, index)
+        if index.column() == 0 and index.parent().isValid():
+            # The mark's place is kept on a date without a note (a null icon paints nothing).
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+
+
 class DueListPanel(QWidget):
     """«Frister»: the due list beside the portfolio. Emits ``open_case_requested(ref, tab)``."""
 
@@ -234,6 +269,7 @@ class DueListPanel(QWidget):
         self.view.setObjectName("dueListView")
         self.view.setAccessibleName("Frister for hele porteføljen")
         self.view.setModel(self.model)
+        self.view.setItemDelegate(DueRowDelegate(self.view))
         self.view.setUniformRowHeights(True)
         self.view.setIndentation(14)
         self.view.setAlternatingRowColors(True)
@@ -241,11 +277,21 @@ class DueListPanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAllColumnsShowFocus(True)
+        # Frist and Sak as wide as what they show (in this machine's font), «Oppfølging» takes
+        # the rest; «Merknad» (a holiday note, rare) only where the panel has room for it beside
+        # a readable «Oppfølging»: otherwise the ⓘ mark on the date and the tooltip tell it.
         header = self.view.header()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((158, 190, 300)):
-            self.view.setColumnWidth(column, width)
+        header.setSectionResizeMode(FOLLOW_UP_COLUMN, QHeaderView.ResizeMode.Stretch)
+        metrics = self.view.fontMetrics()
+        cell = 2 * (6 + 3) + 6  # the stylesheet's cell padding, the item's text margin, some air
+        # An item is indented two steps (the groups' arrows, then its level) and has its ⓘ room.
+        self.view.setColumnWidth(0, 2 * self.view.indentation() + 20 + metrics.horizontalAdvance("00.00.0000") + cell)
+        self.view.setColumnWidth(1, metrics.horizontalAdvance("U-0000  Noah Andreassen") + cell)
+        self.view.setColumnWidth(NOTE_COLUMN, metrics.horizontalAdvance("17. mai: senest 16. mai") + cell)
+        self._note_room = (self.view.columnWidth(0) + self.view.columnWidth(1) + self.view.columnWidth(NOTE_COLUMN)
+                           + metrics.horizontalAdvance("Aktivitet utløpt (praksis): Deltidsjobb"))
         self.view.activated.connect(self._on_activated)
         # Overdue and this week's items are what the advisor acts on: open by default, «Senere»
         # folded; the user's choice survives refreshes.
@@ -261,6 +307,11 @@ class DueListPanel(QWidget):
 
         state.data_changed.connect(self.refresh)
         self.refresh()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The view has its new size already (the layout is resized before this handler runs).
+        self.view.setColumnHidden(NOTE_COLUMN, self.view.viewport().width() < self._note_room)
 
     def refresh(self) -> None:
         evaluation = self.state.evaluation()

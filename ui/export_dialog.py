@@ -97,6 +97,7 @@ class ExportDialog(QDialog):
         self.horizon.setRange(0, 365)
         self.horizon.setValue(30)
         self.horizon.setSuffix(" dager")
+        theme.pad_spin_box(self.horizon)
         form.addRow("Frister og møter fram til:", self.horizon)
         self.as_of_label = QLabel(f"Fristene beregnes per {as_of:%d.%m.%Y}.")
         self.as_of_label.setProperty("subtle", "true")

@@ -30,6 +30,9 @@ from navoppfolging.services import AuditEntry
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Tidspunkt", "Hvem", "Hva", "Felt", "Før", "Etter")
+# The widest «Hva», «Felt» and «Før» may be: so many average characters, or that share of a
+# wider table.
+HISTORY_WIDTHS_AT_MOST: dict[int, tuple[int, float]] = {2: (32, 0.3), 3: (16, 0.15), 4: (22, 0.2)}
 
 ENTITY_LABELS = {
     "case": "Sak", "advisor": "Veileder", "flag": "Markering", "assessment": "Vurdering (§ 14 a)",
@@ -265,6 +268,7 @@ class HistoryTab(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table, as in a form
         self.view.verticalHeader().setVisible(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -285,3 +289,10 @@ class HistoryTab(QWidget):
         self.model.set_entries(entries, names)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         self.view.resizeColumnsToContents()
+        # «Hva» (an activity's whole title) and «Før» may not crowd «Etter» out: they are capped
+        # (the tooltip has the whole text) and «Etter», the last column, takes the rest.
+        characters = self.view.fontMetrics().averageCharWidth()
+        viewport = self.view.viewport().width()
+        for column, (most, share) in HISTORY_WIDTHS_AT_MOST.items():
+            cap = max(most * characters, int(viewport * share))
+            self.view.setColumnWidth(column, min(self.view.columnWidth(column), cap))

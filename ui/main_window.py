@@ -50,6 +50,7 @@ from .flow_layout import FlowLayout
 from .portfolio_model import (
     FILTER_KEYS,
     FILTERS,
+    SHORT_TITLES,
     Column,
     PortfolioModel,
     PortfolioProxyModel,
@@ -71,13 +72,25 @@ FIRST_RULESET_DAY = dt.date(2023, 1, 1)
 SETTINGS_GROUP = "mainwindow"
 JSON_FILTER = "Porteføljefil (*.json)"
 
-# Initial column widths, wide enough for «Trenger veiledning, nedsatt arbeidsevne» and a date
-# with a short title; the user's own widths replace these once saved.
+# Initial column widths (at least; _fit_headers widens a column to its header and to the dates
+# and short titles in the window's font). The nine columns fit beside the due list at 1800 px:
+# «Innsatsgruppe» is cut at «Trenger veiledning, nedsatt …» (the tooltip says it whole) rather
+# than the dates or a scroll bar. The user's own widths replace these once saved.
 COLUMN_WIDTHS: dict[Column, int] = {
-    Column.NAME: 170, Column.AGE: 60, Column.INNSATSGRUPPE: 290, Column.UG: 50,
-    Column.LAST_MEETING: 104, Column.LAST_CONTACT: 118, Column.NEXT_MEETING: 108,
-    Column.NEXT_DUE: 262, Column.FLAGS: 130,
+    Column.NAME: 150, Column.AGE: 56, Column.INNSATSGRUPPE: 150, Column.UG: 44,
+    Column.LAST_MEETING: 96, Column.LAST_CONTACT: 96, Column.NEXT_MEETING: 96,
+    Column.NEXT_DUE: 270, Column.FLAGS: 155,
 }
+# The columns' first order on screen: what the advisor acts on (the next deadline, the flags)
+# right after the name and age, so it is in view at 1280–1400 px too; the dates come last.
+# (Only the view's order: the model's columns and the user's saved order are untouched.)
+COLUMN_ORDER: tuple[Column, ...] = (
+    Column.NAME, Column.AGE, Column.NEXT_DUE, Column.FLAGS, Column.INNSATSGRUPPE, Column.UG,
+    Column.LAST_MEETING, Column.LAST_CONTACT, Column.NEXT_MEETING,
+)
+# The due list's share of the window: room for Frist, Sak and most of «Oppfølging» (narrower
+# than this, its titles were cut to «Aktivitet utløpt (pra…»), and the portfolio keeps the rest.
+DUE_PANEL_WIDTH = 560
 
 
 def _failure_text(exc: Exception) -> str:
@@ -192,14 +205,21 @@ class MainWindow(QMainWindow):
             self.demo_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _default_size(self) -> None:
-        # Nine columns and the due list want about 1800 px; smaller screens get what they have
-        # (the user's own size is restored from the settings afterwards).
+        # Nine columns and the due list want about 1800 px; smaller screens get what they have,
+        # the first columns of the portfolio and the due list in view (the user's own size is
+        # restored from the settings afterwards).
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         width, height = 1800, 1000
         if screen is not None and screen.width() > 0:
             width, height = min(width, screen.width()), min(height, screen.height())
         self.resize(width, height)
-        self.splitter.setSizes([width - 500, 500])
+        self.splitter.setSizes(self.default_splitter_sizes(width))
+
+    @staticmethod
+    def default_splitter_sizes(width: int) -> list[int]:
+        """The portfolio's and the due list's widths in a window ``width`` pixels wide."""
+        due = min(DUE_PANEL_WIDTH, width * 7 // 16)
+        return [width - due, due]
 
     # --- actions and menus -------------------------------------------------------------------
 
@@ -492,6 +512,8 @@ class MainWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        # Tab leaves the table for the due list (QTableView moves cell by cell and never let go).
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
@@ -501,6 +523,8 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
+        for visual, column in enumerate(COLUMN_ORDER):
+            header.moveSection(header.visualIndex(column), visual)
         self.table.sortByColumn(Column.NEXT_DUE, Qt.SortOrder.AscendingOrder)
         self.table.activated.connect(self._on_activated)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_case_actions())
@@ -534,9 +558,12 @@ class MainWindow(QMainWindow):
         self.empty_page.setObjectName("emptyPage")
         title = QLabel("Ingen saker ennå", page)
         title.setProperty("heading", "large")
-        text = QLabel("Hent porteføljen din fra en porteføljefil (JSON), eller last inn en demo-portefølje "
-                      "med 50 oppdiktede unge for å prøve programmet.", page)
+        self.empty_text = text = QLabel(
+            "Hent porteføljen din fra en porteføljefil (JSON), eller last inn en demo-portefølje "
+            "med 50 oppdiktede unge for å prøve programmet.", page)
+        text.setObjectName("emptyText")
         text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         text.setMaximumWidth(520)
         self.empty_import_button = QPushButton("Importer fil…", page)
         self.empty_import_button.setObjectName("emptyImportButton")
@@ -558,7 +585,14 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.addStretch(1)
         layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # A word-wrapped label added with an alignment flag gets its one-line size hint's height
+        # (the layout does not ask heightForWidth of an aligned item): the text was cut top and
+        # bottom and ran into the heading. Centred by stretches instead, it gets its full height.
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(text, 100)
+        centred.addStretch(1)
+        layout.addLayout(centred)
         layout.addSpacing(12)
         layout.addLayout(buttons)
         layout.addStretch(2)
@@ -596,12 +630,22 @@ class MainWindow(QMainWindow):
         self.refreshed.emit()
 
     def _fit_headers(self) -> None:
-        # A column is never narrower than its bold header text (fonts differ between machines).
+        # A column is never narrower than its bold header text, and the dates and «Neste frist»
+        # never narrower than what they show, in this machine's font (fonts differ).
         header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        cell = 2 * (6 + 3) + 6  # the stylesheet's cell padding, the item's text margin, some air
+        date = metrics.horizontalAdvance("00.00.0000") + cell
+        longest_title = max(SHORT_TITLES.values(), key=metrics.horizontalAdvance)
+        content = {
+            Column.LAST_MEETING: date, Column.LAST_CONTACT: date, Column.NEXT_MEETING: date,
+            Column.NEXT_DUE: metrics.horizontalAdvance(f"00.00.0000  {longest_title}") + cell,
+        }
         for column in Column:
             # sectionSizeHint() reserves room for the sort arrow; a header may lose a few pixels
             # of that and still read whole.
-            self.table.setColumnWidth(column, max(COLUMN_WIDTHS[column], header.sectionSizeHint(column) - 18))
+            width = max(COLUMN_WIDTHS[column], header.sectionSizeHint(column) - 18, content.get(column, 0))
+            self.table.setColumnWidth(column, width)
 
     def reload(self) -> None:
         self.state.reload()

@@ -99,6 +99,7 @@ class RetentionDialog(QDialog):
         self.days_spin.setRange(1, MAX_DAYS)
         self.days_spin.setSuffix(" dager")
         self.days_spin.setValue(state.retention.days())
+        theme.pad_spin_box(self.days_spin)
         self.days_spin.valueChanged.connect(self.refresh)
         days_label = QLabel("&Oppbevaringstid etter at saken er avsluttet:")
         days_label.setBuddy(self.days_spin)
@@ -114,6 +115,7 @@ class RetentionDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.delete_button = QPushButton(theme.icon(theme.ACTION_ICONS["delete"], theme.TEXT_ON_ACTION), "Slett")

@@ -59,6 +59,7 @@ class SettingsDialog(QDialog):
             spin.setValue(definition.default if value is None else value)
             spin.setAccessibleName(definition.label)
             spin.setToolTip(f"Standard: {definition.default} {definition.unit} (lokal innstilling)")
+            theme.pad_spin_box(spin)
             label = QLabel(definition.label)
             label.setWordWrap(True)
             label.setBuddy(spin)

@@ -263,18 +263,79 @@ class ActivityStatusProxyModel(QSortFilterProxyModel):
         return True
 
 
+def pack_lines(pieces: Sequence[tuple[str, str]], metrics: QFontMetrics, width: int, max_lines: int) -> list[str]:
+    """Lay ``pieces`` ((separator, text) pairs; the first separator is ignored) out on at most
+    ``max_lines`` lines of ``width`` pixels: a piece goes on the current line with its separator
+    when it fits there, else it starts the next one (a piece wider than a line is broken between
+    its words); what does not fit the last line is elided."""
+    lines: list[str] = []
+    room = width - 1  # horizontalAdvance() rounds; elidedText() would cut a line just at the width
+
+    def add(separator: str, text: str, *, new_line: bool) -> None:
+        if lines and not new_line and metrics.horizontalAdvance(lines[-1] + separator + text) <= room:
+            lines[-1] += separator + text
+        elif len(lines) < max_lines:
+            lines.append(text)
+        else:
+            lines[-1] += separator + text
+
+    for separator, text in pieces:
+        if lines and metrics.horizontalAdvance(lines[-1] + separator + text) <= room:
+            lines[-1] += separator + text
+        elif metrics.horizontalAdvance(text) <= room:
+            add(separator, text, new_line=True)
+        else:
+            for number, word in enumerate(text.split(" ")):
+                add(separator if number == 0 else " ", word, new_line=number == 0)
+    return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
+
+
 class ActivityCardDelegate(QStyledItemDelegate):
     """A compact card: title, category and who is responsible, dates. Expired activities get a
-    red edge and «utløpt»; at 50 activities a column still shows about ten cards."""
+    red edge and «utløpt». In a narrow column the category, «Ansvar» and the two dates wrap onto
+    more lines (they were cut with «…»); a wide column keeps three lines a card."""
 
-    HEIGHT = 66
+    LINE_GAP = 1
+    PADDING = 5  # inside the card, above and below the text
+    MARGIN = 3  # between the cards
+    MAX_META_LINES = 3
+    MAX_DATE_LINES = 3
 
     def __init__(self, as_of: dt.date, parent: Any = None) -> None:
         super().__init__(parent)
         self.as_of = as_of
 
+    @staticmethod
+    def _text_width(card_width: int) -> int:
+        # The card is inset 4 px from the column on each side, its text 10 px left, 8 px right.
+        return max(card_width - 2 * 4 - 10 - 8, 40)
+
+    def _lines(self, a: d.Activity, metrics: QFontMetrics, width: int) -> tuple[list[str], list[str]]:
+        meta = pack_lines([("", d.CATEGORY_LABELS[a.category]), (" · ", f"Ansvar: {d.responsible_label(a.responsible)}")],
+                          metrics, width, self.MAX_META_LINES)
+        if a.start or a.end:
+            dates: list[tuple[str, str]] = [("", f"{fmt_date(a.start) or '…'} –"), (" ", fmt_date(a.end) or "…")]
+        else:
+            dates = [("", "Ingen datoer")]
+        if is_expired(a, self.as_of):
+            dates.append(("  · ", "utløpt"))
+        return meta, pack_lines(dates, metrics, width, self.MAX_DATE_LINES)
+
+    def _card_width(self, option: QStyleOptionViewItem) -> int:
+        view = option.widget
+        if isinstance(view, QListView):
+            return view.viewport().width() - 2 * view.spacing()
+        return option.rect.width()
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        return QSize(120, self.HEIGHT)
+        a = index.data(ItemRole)
+        metrics = QFontMetrics(option.font)
+        line = metrics.height() + self.LINE_GAP
+        count = 3
+        if isinstance(a, d.Activity):
+            meta, dates = self._lines(a, metrics, self._text_width(self._card_width(option)))
+            count = 1 + len(meta) + len(dates)
+        return QSize(120, 2 * (self.MARGIN + self.PADDING) + count * line)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         a = index.data(ItemRole)
@@ -282,7 +343,7 @@ class ActivityCardDelegate(QStyledItemDelegate):
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = option.rect.adjusted(4, 3, -4, -3)
+        rect = option.rect.adjusted(4, self.MARGIN, -4, -self.MARGIN)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
         expired = is_expired(a, self.as_of)
@@ -291,29 +352,28 @@ class ActivityCardDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(rect, theme.RADIUS_SMALL, theme.RADIUS_SMALL)
         if expired:
             painter.fillRect(QRect(rect.left() + 1, rect.top() + 1, 4, rect.height() - 1), QColor(theme.DANGER))
-        inner = rect.adjusted(10, 5, -8, -5)
+        inner = rect.adjusted(10, self.PADDING, -8, -self.PADDING)
         base = QFont(option.font)
         bold = QFont(base)
         bold.setWeight(QFont.Weight.DemiBold)
-        line = QFontMetrics(base).height()
+        metrics = QFontMetrics(base)
+        line = metrics.height() + self.LINE_GAP
         painter.setFont(bold)
         painter.setPen(QColor(theme.TEXT_DEFAULT))
         title = QFontMetrics(bold).elidedText(a.title, Qt.TextElideMode.ElideRight, inner.width())
         painter.drawText(QRect(inner.left(), inner.top(), inner.width(), line), Qt.AlignmentFlag.AlignLeft, title)
         painter.setFont(base)
+        meta, dates = self._lines(a, metrics, inner.width())
+        top = inner.top() + line
         painter.setPen(QColor(theme.TEXT_SUBTLE))
-        meta = f"{d.CATEGORY_LABELS[a.category]} · Ansvar: {d.responsible_label(a.responsible)}"
-        painter.drawText(QRect(inner.left(), inner.top() + line + 1, inner.width(), line), Qt.AlignmentFlag.AlignLeft,
-                         QFontMetrics(base).elidedText(meta, Qt.TextElideMode.ElideRight, inner.width()))
-        if a.start or a.end:
-            dates = f"{fmt_date(a.start) or '…'} – {fmt_date(a.end) or '…'}"
-        else:
-            dates = "Ingen datoer"
+        for text in meta:
+            painter.drawText(QRect(inner.left(), top, inner.width(), line), Qt.AlignmentFlag.AlignLeft, text)
+            top += line
         if expired:
             painter.setPen(QColor(theme.DANGER_TEXT))
-            dates += "  · utløpt"
-        painter.drawText(QRect(inner.left(), inner.top() + 2 * line + 2, inner.width(), line), Qt.AlignmentFlag.AlignLeft,
-                         QFontMetrics(base).elidedText(dates, Qt.TextElideMode.ElideRight, inner.width()))
+        for text in dates:
+            painter.drawText(QRect(inner.left(), top, inner.width(), line), Qt.AlignmentFlag.AlignLeft, text)
+            top += line
         painter.restore()
 
 
@@ -335,7 +395,8 @@ class KanbanListView(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setUniformItemSizes(True)
+        # Cards are as tall as their text needs at the column's width (see ActivityCardDelegate).
+        self.setUniformItemSizes(False)
         self.setSpacing(0)
         # Cards take the column's width; a long title is elided, never scrolled sideways.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -374,7 +435,9 @@ class KanbanColumn(QFrame):
         self.view = KanbanListView(f"Aktiviteter med status {d.ACTIVITY_STATUS_LABELS[status]}", self)
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(delegate)
-        self.view.setMinimumWidth(180)
+        # Cards wrap their text, so a column may be narrow: the five of them (and so the case
+        # view) fit beside the due list in a 1400 px window.
+        self.view.setMinimumWidth(150)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)

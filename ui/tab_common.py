@@ -9,7 +9,7 @@ Models here hold domain objects only, never widgets; writes are done by the tabs
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -192,6 +192,35 @@ class ItemSortProxyModel(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSortRole(SortRole)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+
+# A cell's text needs this much beside it: the stylesheet's cell padding (6 px a side), the
+# item's own text margin (3 px a side) and a little air.
+CELL_PADDING = 2 * (6 + 3) + 6
+ICON_WIDTH = 22  # a decoration icon and its gap
+
+
+def fit_columns(view: QTableView, samples: Mapping[int, str | int], *, stretch: int | None = None,
+                icons: Collection[int] = (), bold: bool = False) -> None:
+    """Give each column in ``samples`` the width of its sample text in the view's font (``bold``:
+    some rows are bold; or that many pixels; ``icons``: columns with an icon before the text),
+    never narrower than its header; ``stretch`` (the free text: a summary, a note) takes the
+    rest of the width."""
+    header = view.horizontalHeader()
+    font = QFont(view.font())
+    font.setBold(bold)
+    metrics = QFontMetrics(font)
+    for column, sample in samples.items():
+        width = sample if isinstance(sample, int) else metrics.horizontalAdvance(sample) + CELL_PADDING
+        width += ICON_WIDTH if column in icons else 0
+        # sectionSizeHint() reserves room for the sort arrow; a header may lose a few pixels of it.
+        view.setColumnWidth(column, max(width, header.sectionSizeHint(column) - 18))
+    if stretch is not None:
+        # A stretched last section never gets narrower than it was when it was set (Qt keeps
+        # that as its floor): give it its header's width first, or it stays at the default
+        # 100 px and a narrow table scrolls sideways.
+        view.setColumnWidth(stretch, header.sectionSizeHint(stretch) - 18)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
 class ItemTableView(QTableView):

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from navoppfolging import domain as d
 from navoppfolging.words import count
@@ -23,6 +23,7 @@ from .tab_common import (
     ItemSortProxyModel,
     ItemTableModel,
     ItemTableView,
+    fit_columns,
     fmt_date,
     fmt_time,
     with_shortcut,
@@ -66,10 +67,10 @@ class ContactsModel(ItemTableModel[d.Contact]):
             Column[d.Contact]("Tid", lambda k: fmt_time(k.time), background=background),
             Column[d.Contact]("Kanal", lambda k: d.CHANNEL_LABELS[k.channel],
                               decoration=lambda k: theme.icon(theme.CHANNEL_ICONS[k.channel.value]), background=background),
-            Column[d.Contact]("Status", status_text, background=background),
-            Column[d.Contact]("Tolk bestilt", interpreter_text, background=background,
+            Column[d.Contact]("Status", status_text, tooltip=status_text, background=background),
+            Column[d.Contact]("Tolk bestilt", interpreter_text, tooltip=interpreter_text, background=background,
                               foreground=lambda k: QColor(theme.DANGER_TEXT) if interpreter_text(k).startswith("Nei") else None),
-            Column[d.Contact]("Sted", lambda k: k.place or "", background=background),
+            Column[d.Contact]("Sted", lambda k: k.place or "", tooltip=lambda k: k.place or "", background=background),
             Column[d.Contact]("Referat", lambda k: " ".join(k.summary.split()), tooltip=lambda k: k.summary,
                               background=background),
         ]
@@ -99,10 +100,11 @@ class ContactsTab(QWidget):
         self.table.setModel(self.proxy)
         self.table.set_empty_text("Ingen kontakter eller møter registrert ennå")
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        header = self.table.horizontalHeader()
-        for col, width in enumerate((110, 70, 150, 230, 130, 240)):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        # «Referat» (free text) takes what the others leave; it was cut to nothing while Status
+        # and Sted had 230 and 240 px. A long status («… (utfall ikke registrert)») or place is
+        # in the tooltip, as «Nei, må bestilles» under «Tolk bestilt». Coming meetings are bold.
+        fit_columns(self.table, {0: "00.00.0000", 1: "00:00", 2: "Digital dialog", 3: "Gjennomført",
+                                 4: "Ja", 5: 110}, icons={2}, stretch=6, bold=True)
         self.table.activated.connect(lambda _i: self.edit_current())
         self.table.delete_requested.connect(self.delete_current)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

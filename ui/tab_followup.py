@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -46,6 +45,7 @@ from .tab_common import (
     ItemSortProxyModel,
     ItemTableModel,
     ItemTableView,
+    fit_columns,
     fmt_date,
     sort_date,
     style_tag,
@@ -135,7 +135,8 @@ class ExceptionsModel(ItemTableModel[d.RecordedException]):
     def __init__(self, parent: QWidget | None = None) -> None:
         columns = [
             Column[d.RecordedException]("Dato", lambda e: fmt_date(e.date), sort=lambda e: (sort_date(e.date), e.id)),
-            Column[d.RecordedException]("Type", lambda e: d.EXCEPTION_LABELS[e.kind]),
+            Column[d.RecordedException]("Type", lambda e: d.EXCEPTION_LABELS[e.kind],
+                                        tooltip=lambda e: d.EXCEPTION_LABELS[e.kind]),
             Column[d.RecordedException]("Notat", lambda e: " ".join(e.note.split()), tooltip=lambda e: e.note),
         ]
         super().__init__(columns, key=lambda e: e.id, parent=parent)
@@ -361,9 +362,9 @@ class FollowUpTab(QWidget):
         self.exceptions_table = ItemTableView("Registrerte unntak og forsøk", self)
         self.exceptions_table.setModel(self.exceptions_proxy)
         self.exceptions_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.exceptions_table.horizontalHeader().resizeSection(0, 100)
-        self.exceptions_table.horizontalHeader().resizeSection(1, 160)
-        self.exceptions_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The note takes what the date and the type leave (they were 100 and 160 px in a box
+        # often narrower than that: a scroll bar under an empty table).
+        fit_columns(self.exceptions_table, {0: "00.00.0000", 1: "Tilbud avslått"}, stretch=2)
         self.exceptions_table.delete_requested.connect(self.delete_exception)
         self.exceptions_table.activated.connect(lambda _i: self.edit_exception())
         self.add_exception_button = QPushButton(theme.icon(theme.ACTION_ICONS["record_exception"], theme.TEXT_ACTION),
@@ -442,7 +443,11 @@ class FollowUpTab(QWidget):
             row_layout.setContentsMargins(0, 0, 0, 4)
             row_layout.setSpacing(2)
             head = QHBoxLayout()
-            head.addWidget(tag(flag.title, "flag"))
+            # A long title wraps (on one line, «IPS: kontaktpersonen dekker bare behov utenfor
+            # jobbspesialistens oppgaver» made the case view wider than its pane at 1400 px).
+            title = tag(flag.title, "flag")
+            title.setWordWrap(True)
+            head.addWidget(title)
             head.addStretch(1)
             row_layout.addLayout(head)
             row_layout.addWidget(_text(str(flag.source), subtle=True))

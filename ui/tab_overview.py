@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +41,7 @@ from navoppfolging.exchange import MAX, validate_fnr
 from navoppfolging.rules.facts import age_at
 from . import messages, theme
 from .external_contact_dialog import ExternalContactDialog
+from .flow_layout import FlowLayout
 from .state import AppState
 from .tab_common import (
     Column,
@@ -91,9 +93,10 @@ class ExternalContactsModel(ItemTableModel[d.ExternalContact]):
     def __init__(self, parent: QWidget | None = None) -> None:
         columns = [
             Column[d.ExternalContact]("Rolle", lambda x: x.role),
-            Column[d.ExternalContact]("Navn", lambda x: x.name),
+            Column[d.ExternalContact]("Navn", lambda x: x.name, tooltip=lambda x: x.name),
             Column[d.ExternalContact]("Telefon", lambda x: x.phone or ""),
-            Column[d.ExternalContact]("Organisasjon", lambda x: x.organisation or ""),
+            Column[d.ExternalContact]("Organisasjon", lambda x: x.organisation or "",
+                                      tooltip=lambda x: x.organisation or ""),
         ]
         # No ids in the format: a contact is itself (positions are how the service matches them).
         super().__init__(columns, key=lambda x: (x.role, x.name, x.phone, x.organisation), parent=parent)
@@ -177,15 +180,16 @@ class OverviewTab(QWidget):
         self._date_row(ff, "Tilbud om &oppfølging gitt:", self.offered_edit, "follow_up_offered_on",
                        lambda c: c.follow_up_offered_on, lambda c, v: dataclasses.replace(c, follow_up_offered_on=v))
         self.flag_boxes: dict[d.Flag, QCheckBox] = {}
-        flags_row = QGridLayout()
-        for n, (flag, label) in enumerate(d.FLAG_LABELS.items()):
+        # The flags flow onto as many lines as the box's width needs (a fixed three a row made
+        # the form wider than the case view beside the due list at 1400 px: it scrolled sideways).
+        flags_widget = QWidget()
+        flags_row = FlowLayout(flags_widget, spacing=12)
+        flags_widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        for flag, label in d.FLAG_LABELS.items():
             box = QCheckBox(label)
             box.setAccessibleName(f"Markering {label}")
             self.flag_boxes[flag] = box
-            flags_row.addWidget(box, n // 3, n % 3)
-        flags_widget = QWidget()
-        flags_widget.setLayout(flags_row)
-        flags_row.setContentsMargins(0, 0, 0, 0)
+            flags_row.addWidget(box)
         self._row(ff, "Markeringer:", flags_widget, "flags", lambda c: tuple(c.flags), self._read_flags,
                   self._write_flags, lambda c, v: dataclasses.replace(c, flags=v), lambda: None)
 
@@ -237,7 +241,11 @@ class OverviewTab(QWidget):
 
         # --- Kontaktperson ---------------------------------------------------------------------
         advisor_box = QGroupBox("Fast kontaktperson i NAV")
-        af = QHBoxLayout(advisor_box)
+        # Name, phone and e-mail on one line where it fits, else on more (one line was wider
+        # than the case view's half at 1400 px).
+        advisor_row = QWidget(advisor_box)
+        af = FlowLayout(advisor_row, spacing=16)
+        QVBoxLayout(advisor_box).addWidget(advisor_row)
         self.advisor_name = QLabel()
         self.advisor_phone = QLabel()
         self.advisor_email = QLabel()
@@ -247,13 +255,13 @@ class OverviewTab(QWidget):
         self.advisor_phone.setAccessibleName("Veileders telefon")
         self.advisor_email.setAccessibleName("Veileders e-post")
         af.addWidget(self.advisor_name)
-        af.addSpacing(16)
-        af.addWidget(QLabel("Telefon:"))
-        af.addWidget(self.advisor_phone)
-        af.addSpacing(16)
-        af.addWidget(QLabel("E-post:"))
-        af.addWidget(self.advisor_email)
-        af.addStretch(1)
+        for caption, value_label in (("Telefon:", self.advisor_phone), ("E-post:", self.advisor_email)):
+            pair = QWidget(advisor_row)
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(QLabel(caption, pair))
+            pair_layout.addWidget(value_label)
+            af.addWidget(pair)
 
         # --- Eksterne kontakter ----------------------------------------------------------------
         external_box = QGroupBox("Eksterne kontakter")
@@ -264,8 +272,14 @@ class OverviewTab(QWidget):
         self.external_table.setModel(self.external_model)
         self.external_table.set_empty_text("Ingen eksterne kontakter registrert")
         self.external_table.setMinimumHeight(120)
-        self.external_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.external_table.horizontalHeader().setStretchLastSection(True)
+        # Rolle and Telefon as wide as they are; Navn and Organisasjon (free text) share the rest
+        # (all to contents, «Organisasjon» was cut to «Organ…» under a scroll bar).
+        external_header = self.external_table.horizontalHeader()
+        external_header.setStretchLastSection(False)
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch)):
+            external_header.setSectionResizeMode(column, mode)
+        external_header.setTextElideMode(Qt.TextElideMode.ElideRight)  # «Organis…», not clipped
         self.external_table.activated.connect(lambda _i: self.edit_external())
         self.external_table.delete_requested.connect(self.remove_external)
         self.external_add = QPushButton(theme.icon("Plus", theme.TEXT_ACTION), "Legg til")

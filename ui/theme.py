@@ -10,7 +10,8 @@ Widgets opt into Aksel's looks through dynamic properties that the stylesheet ma
 ``variant`` = ``primary`` | ``secondary`` | ``tertiary`` | ``danger`` on buttons,
 ``chip="true"`` on checkable buttons, ``invalid="true"`` on inputs, ``heading`` = ``large`` |
 ``medium`` | ``small`` and ``subtle="true"`` on labels. Use :func:`set_variant`,
-:func:`set_chip`, :func:`set_invalid` so a change after start-up is re-polished.
+:func:`set_chip`, :func:`set_invalid` so a change after start-up is re-polished. Spin boxes
+and time fields get the line edits' text inset from :func:`pad_spin_box`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, QLineEdit, QWidget
 
 from navoppfolging import resources_path
 
@@ -112,6 +113,8 @@ RADIUS_SMALL = 4  # --ax-radius-4: tags, tooltips
 RADIUS_MEDIUM = 8  # --ax-radius-8: buttons, inputs
 CONTROL_HEIGHT = 32  # 2rem: Aksel's "small" buttons and fields, the density a desktop list needs
 FONT_POINT_SIZE = 10
+SPIN_BUTTON_WIDTH = 20  # the up/down buttons of spin boxes and time fields
+FIELD_TEXT_INSET = 9  # a field's 1 px border and 8 px padding, before the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,13 +387,17 @@ def stylesheet() -> str:
     # Qt's SVG renderer paints the file's currentColor black, near enough to TEXT_DEFAULT for
     # a small arrow; a path with forward slashes is what QSS url() accepts on every platform.
     chevron = (resources_path() / "icons" / "ChevronDown.svg").as_posix()
+    chevron_up = (resources_path() / "icons" / "ChevronUp.svg").as_posix()
     return f"""
 QToolTip {{
     color: {TEXT_ON_ACTION}; background: {SURFACE_NEUTRAL_STRONG};
     border: 1px solid {SURFACE_NEUTRAL_STRONG}; border-radius: {RADIUS_SMALL}px; padding: 2px 6px;
 }}
 
-/* Buttons. Unmarked buttons look like Aksel's secondary button, the usual one in a form. */
+/* Buttons. Unmarked buttons look like Aksel's secondary button, the usual one in a form.
+   Every variant has a :disabled rule after its :hover/:pressed ones (same specificity: the later
+   wins): on the web Aksel fades a disabled button to --ax-opacity-disabled, here its colours
+   are the faded tokens (the -400 «subtle» fills, grey text), so it never looks clickable. */
 QPushButton {{
     color: {TEXT_ACTION}; background: transparent;
     border: 2px solid {BORDER_ACTION}; border-radius: {RADIUS_MEDIUM}px;
@@ -417,6 +424,9 @@ QPushButton[variant="danger"] {{
 QPushButton[variant="danger"]:hover {{ background: {DANGER_HOVER}; border-color: {DANGER_HOVER}; }}
 QPushButton[variant="danger"]:pressed {{ background: {DANGER_PRESSED}; border-color: {DANGER_PRESSED}; }}
 QPushButton[variant="danger"]:focus {{ border-color: {BORDER_FOCUS}; }}
+QPushButton[variant="danger"]:disabled {{
+    color: {SURFACE_DEFAULT}; background: {DANGER_BORDER}; border-color: {DANGER_BORDER};
+}}
 
 QPushButton[variant="tertiary"], QToolButton[variant="tertiary"] {{
     color: {TEXT_ACTION}; background: transparent; border: 2px solid transparent;
@@ -425,6 +435,9 @@ QPushButton[variant="tertiary"]:hover, QToolButton[variant="tertiary"]:hover {{
     background: {SURFACE_ACTION_SUBTLE_HOVER};
 }}
 QPushButton[variant="tertiary"]:focus, QToolButton[variant="tertiary"]:focus {{ border-color: {BORDER_FOCUS}; }}
+QPushButton[variant="tertiary"]:disabled, QToolButton[variant="tertiary"]:disabled {{
+    color: {TEXT_DECORATION}; background: transparent; border-color: transparent;
+}}
 
 QToolButton {{
     color: {TEXT_ACTION}; background: transparent; border: 2px solid transparent;
@@ -433,6 +446,7 @@ QToolButton {{
 QToolButton:hover {{ background: {SURFACE_ACTION_SUBTLE_HOVER}; }}
 QToolButton:pressed, QToolButton:checked {{ background: {BORDER_ACTION_SUBTLE}; }}
 QToolButton:focus {{ border-color: {BORDER_FOCUS}; }}
+QToolButton:disabled {{ color: {TEXT_DECORATION}; background: transparent; border-color: transparent; }}
 
 /* Chips: Aksel's toggle chips, pill-shaped, filled dark blue when selected. */
 QPushButton[chip="true"], QToolButton[chip="true"] {{
@@ -450,36 +464,68 @@ QPushButton[chip="true"]:checked:hover, QToolButton[chip="true"]:checked:hover {
     background: {SURFACE_ACTION_HOVER}; border-color: {SURFACE_ACTION_HOVER};
 }}
 QPushButton[chip="true"]:focus, QToolButton[chip="true"]:focus {{ border: 2px solid {BORDER_FOCUS}; padding: 2px 11px; }}
+QPushButton[chip="true"]:disabled, QToolButton[chip="true"]:disabled {{
+    color: {TEXT_DECORATION}; background: {SURFACE_NEUTRAL}; border-color: {BORDER_SUBTLE};
+}}
 
 /* Fields. The focus ring is drawn as a 2 px border with 1 px less padding so nothing moves. */
-QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QDateEdit, QSpinBox, QDoubleSpinBox {{
+QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QDateEdit, QTimeEdit, QSpinBox, QDoubleSpinBox {{
     color: {TEXT_DEFAULT}; background: {SURFACE_DEFAULT};
     border: 1px solid {BORDER_DEFAULT}; border-radius: {RADIUS_SMALL + 2}px;
     padding: 4px 8px; selection-background-color: {SURFACE_ACTION}; selection-color: {TEXT_ON_ACTION};
 }}
-QLineEdit, QComboBox, QDateEdit, QSpinBox, QDoubleSpinBox {{ min-height: {CONTROL_HEIGHT - 10}px; }}
+QLineEdit, QComboBox, QDateEdit, QTimeEdit, QSpinBox, QDoubleSpinBox {{ min-height: {CONTROL_HEIGHT - 10}px; }}
 QComboBox::drop-down, QDateEdit::drop-down {{
     subcontrol-origin: padding; subcontrol-position: center right; width: 22px; border: none;
 }}
 QComboBox::down-arrow, QDateEdit::down-arrow {{ image: url("{chevron}"); width: 18px; height: 18px; }}
 QComboBox::down-arrow:disabled, QDateEdit::down-arrow:disabled {{ image: none; }}
+/* Spin boxes and the time field: a column of up/down buttons with Aksel's chevrons inside the
+   field's border (Qt drew empty stubs: a bordered spin box is wholly drawn by the stylesheet).
+   Qt places a spin box's text at the left border whatever the padding says: pad_spin_box()
+   gives it the line edits' inset. */
+QSpinBox::up-button, QDoubleSpinBox::up-button, QTimeEdit::up-button, QDateEdit::up-button {{
+    subcontrol-origin: border; subcontrol-position: top right; width: {SPIN_BUTTON_WIDTH}px;
+    border: none; border-left: 1px solid {BORDER_SUBTLE}; border-top-right-radius: {RADIUS_SMALL + 2}px;
+    margin: 1px 1px 0px 0px;
+}}
+QSpinBox::down-button, QDoubleSpinBox::down-button, QTimeEdit::down-button, QDateEdit::down-button {{
+    subcontrol-origin: border; subcontrol-position: bottom right; width: {SPIN_BUTTON_WIDTH}px;
+    border: none; border-left: 1px solid {BORDER_SUBTLE}; border-bottom-right-radius: {RADIUS_SMALL + 2}px;
+    margin: 0px 1px 1px 0px;
+}}
+QSpinBox::up-button:hover, QDoubleSpinBox::up-button:hover, QTimeEdit::up-button:hover, QDateEdit::up-button:hover,
+QSpinBox::down-button:hover, QDoubleSpinBox::down-button:hover, QTimeEdit::down-button:hover,
+QDateEdit::down-button:hover {{ background: {SURFACE_ACTION_SUBTLE_HOVER}; }}
+QSpinBox::up-button:pressed, QDoubleSpinBox::up-button:pressed, QTimeEdit::up-button:pressed,
+QDateEdit::up-button:pressed, QSpinBox::down-button:pressed, QDoubleSpinBox::down-button:pressed,
+QTimeEdit::down-button:pressed, QDateEdit::down-button:pressed {{ background: {BORDER_ACTION_SUBTLE}; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow, QTimeEdit::up-arrow, QDateEdit::up-arrow {{
+    image: url("{chevron_up}"); width: 14px; height: 14px;
+}}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow, QTimeEdit::down-arrow {{
+    image: url("{chevron}"); width: 14px; height: 14px;
+}}
+QSpinBox::up-arrow:disabled, QDoubleSpinBox::up-arrow:disabled, QTimeEdit::up-arrow:disabled,
+QDateEdit::up-arrow:disabled, QSpinBox::down-arrow:disabled, QDoubleSpinBox::down-arrow:disabled,
+QTimeEdit::down-arrow:disabled {{ image: none; }}
 QComboBox QAbstractItemView {{
     background: {SURFACE_DEFAULT}; border: 1px solid {BORDER_SUBTLE};
     selection-background-color: {SURFACE_ACTION_SUBTLE}; selection-color: {TEXT_DEFAULT};
 }}
-QLineEdit:hover, QPlainTextEdit:hover, QTextEdit:hover, QComboBox:hover, QDateEdit:hover,
+QLineEdit:hover, QPlainTextEdit:hover, QTextEdit:hover, QComboBox:hover, QDateEdit:hover, QTimeEdit:hover,
 QSpinBox:hover, QDoubleSpinBox:hover {{ border-color: {BORDER_ACTION}; }}
-QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QDateEdit:focus,
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QDateEdit:focus, QTimeEdit:focus,
 QSpinBox:focus, QDoubleSpinBox:focus {{ border: 2px solid {BORDER_FOCUS}; padding: 3px 7px; }}
 QLineEdit:disabled, QPlainTextEdit:disabled, QTextEdit:disabled, QComboBox:disabled,
-QDateEdit:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled {{
+QDateEdit:disabled, QTimeEdit:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled {{
     background: {SURFACE_NEUTRAL}; border-color: {BORDER_SUBTLE}; color: {TEXT_DECORATION};
 }}
 QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"], QTextEdit[readOnly="true"] {{
     background: {SURFACE_NEUTRAL};
 }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QTextEdit[invalid="true"],
-QComboBox[invalid="true"], QDateEdit[invalid="true"], QSpinBox[invalid="true"] {{
+QComboBox[invalid="true"], QDateEdit[invalid="true"], QTimeEdit[invalid="true"], QSpinBox[invalid="true"] {{
     border: 2px solid {DANGER_BORDER_STRONG}; padding: 3px 7px;
 }}
 
@@ -587,6 +633,14 @@ def set_chip(button: QAbstractButton, *, checked: bool = False) -> None:
     button.setProperty("chip", "true")
     button.setCursor(Qt.CursorShape.PointingHandCursor)
     _repolish(button)
+
+
+def pad_spin_box(box: QAbstractSpinBox) -> None:
+    """Give a spin box's (or time field's) text the same inset as a line edit's: Qt lays out a
+    stylesheet-drawn spin box's editor at the left border and ignores the padding there."""
+    editor = box.findChild(QLineEdit)
+    if editor is not None:
+        editor.setTextMargins(FIELD_TEXT_INSET, 0, 0, 0)
 
 
 def set_invalid(widget: QWidget, invalid: bool) -> None:
