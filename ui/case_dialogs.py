@@ -39,7 +39,7 @@ from navoppfolging.rules.facts import age_at, fmt
 from . import theme
 from .qdates import from_qdate, to_qdate
 from .state import ME_SETTING, AppState
-from .tab_common import DateField, char_count
+from .tab_common import DateField, char_count, grow_to_fit
 
 CLOSE_REASONS: tuple[str, ...] = (
     "Over i arbeid", "Over i utdanning", "Flyttet til et annet NAV-kontor", "Fylt 30 år",
@@ -191,19 +191,8 @@ class _Form(QDialog):
     def validate(self) -> bool:
         ok = all([run() for _field, run in self._checks])  # every check runs: every shown field updates
         self.ok_button.setEnabled(ok)
-        self._grow_to_fit()
+        grow_to_fit(self)
         return ok
-
-    def _grow_to_fit(self) -> None:
-        # An error shown after the dialog opened needs room. With word-wrapped labels the layout
-        # has height-for-width, and Qt then does not raise a window's minimum height itself:
-        # without this the new line was drawn over the field below it.
-        layout = self.layout()
-        if not self.isVisible() or layout is None:
-            return
-        needed = layout.totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
 
 
 class NewCaseDialog(_Form):

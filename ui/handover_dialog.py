@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from navoppfolging.words import count
 from . import theme
+from .tab_common import grow_to_fit
 
 if TYPE_CHECKING:
     from navoppfolging.handover import HandoverPreview
@@ -115,17 +116,7 @@ class HandoverDialog(QDialog):
         self.override.setVisible(bool(warning))
         self.override.setChecked(False)
         self._update_button()
-        self._grow_to_fit()
-
-    def _grow_to_fit(self) -> None:
-        # The warning appears after the dialog is shown; with wrapped labels Qt does not raise
-        # a window's height by itself, and the warning was cut off.
-        layout = self.layout()
-        if not self.isVisible() or layout is None:
-            return
-        needed = layout.totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        grow_to_fit(self)  # the warning appears after the dialog is shown
 
     def _update_button(self) -> None:
         p = self.current

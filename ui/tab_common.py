@@ -445,3 +445,15 @@ def clear_layout(layout: QLayout) -> None:
             w.deleteLater()
         elif inner is not None:
             clear_layout(inner)
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Make a shown dialog tall enough for what appeared in it after it opened (an error or a
+    warning line). With word-wrapped labels the layout has height-for-width, and Qt then does not
+    raise a window's height by itself: the new line was drawn over the field below it, or cut."""
+    layout = dialog.layout()
+    if not dialog.isVisible() or layout is None:
+        return
+    needed = layout.totalHeightForWidth(dialog.width())
+    if needed > dialog.height():
+        dialog.resize(dialog.width(), needed)
