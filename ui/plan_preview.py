@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from navoppfolging.domain import ACTIVITY_STATUS_LABELS
 from navoppfolging.plan_pdf import DEFAULT, GROUP_ORDER, PROFILES, PlanProfile
+from .qdates import from_qdate, to_qdate
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +256,7 @@ class PlanPreviewDialog(QDialog):
         start: dt.date | None = None
         end: dt.date | None = None
         if self.range_box.isChecked():
-            start, end = _day(self.date_from.date()), _day(self.date_to.date())
+            start, end = from_qdate(self.date_from.date()), from_qdate(self.date_to.date())
             if start > end:
                 return None
         return dataclasses.replace(base, statuses=statuses, date_from=start, date_to=end,
@@ -323,9 +324,9 @@ class PlanPreviewDialog(QDialog):
             self.fnr_box.setChecked(profile.include_fnr)
             self.fnr_box.setVisible(profile.may_include_fnr)
             if profile.date_from:
-                self.date_from.setDate(QDate(profile.date_from))
+                self.date_from.setDate(to_qdate(profile.date_from))
             if profile.date_to:
-                self.date_to.setDate(QDate(profile.date_to))
+                self.date_to.setDate(to_qdate(profile.date_to))
         finally:
             self._syncing = False
 
@@ -347,7 +348,7 @@ class PlanPreviewDialog(QDialog):
 
     @staticmethod
     def _date_edit(day: dt.date, name: str) -> QDateEdit:
-        edit = QDateEdit(QDate(day))
+        edit = QDateEdit(to_qdate(day))
         edit.setObjectName(name)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("dd.MM.yyyy")
@@ -466,6 +467,3 @@ class PlanPreviewDialog(QDialog):
         finally:
             painter.end()
 
-
-def _day(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
