@@ -32,7 +32,7 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Tidspunkt", "Hvem", "Hva", "Felt", "Før", "Etter")
 # The widest «Hva», «Felt» and «Før» may be: so many average characters, or that share of a
 # wider table.
-HISTORY_WIDTHS_AT_MOST: dict[int, tuple[int, float]] = {2: (32, 0.3), 3: (16, 0.15), 4: (22, 0.2)}
+HISTORY_WIDTHS_AT_MOST: dict[int, tuple[int, float]] = {2: (28, 0.24), 3: (16, 0.15), 4: (22, 0.2)}
 
 ENTITY_LABELS = {
     "case": "Sak", "advisor": "Veileder", "flag": "Markering", "assessment": "Vurdering (§ 14 a)",
