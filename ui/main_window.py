@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from navoppfolging.errors import NavOppfolgingError, ValidationError
 from navoppfolging.rules import latest_letter_year
+from navoppfolging.words import count
 from . import messages, theme
 from .due_list import DueListPanel
 from .flow_layout import FlowLayout
@@ -367,8 +368,7 @@ class MainWindow(QMainWindow):
             messages.show_error(self, "Slett avsluttede saker", str(exc))
             return
         dialog.deleted.connect(lambda result: self.statusBar().showMessage(
-            f"Slettet {len(result.deleted)} {'avsluttet sak' if len(result.deleted) == 1 else 'avsluttede saker'} "
-            "etter oppbevaringstiden.", 8000))
+            f"Slettet {count(len(result.deleted), 'avsluttet sak', 'avsluttede saker')} etter oppbevaringstiden.", 8000))
         dialog.exec()
 
     def check_retention(self) -> None:
@@ -381,9 +381,8 @@ class MainWindow(QMainWindow):
         except NavOppfolgingError:
             return  # e.g. an invalid local setting: the dialog says so when opened
         if due:
-            what = "avsluttet sak har" if due == 1 else "avsluttede saker har"
-            self.statusBar().showMessage(
-                f"{due} {what} passert oppbevaringstiden – Verktøy › Slett avsluttede saker.")
+            self.statusBar().showMessage(f"{count(due, 'avsluttet sak', 'avsluttede saker')} har passert "
+                                         "oppbevaringstiden – Verktøy › Slett avsluttede saker.")
 
     def hand_over(self) -> None:
         from navoppfolging.handover import HandoverService
@@ -634,12 +633,11 @@ class MainWindow(QMainWindow):
         # never narrower than what they show, in this machine's font (fonts differ).
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
-        cell = 2 * (6 + 3) + 6  # the stylesheet's cell padding, the item's text margin, some air
-        date = metrics.horizontalAdvance("00.00.0000") + cell
+        date = metrics.horizontalAdvance("00.00.0000") + theme.CELL_PADDING
         longest_title = max(SHORT_TITLES.values(), key=metrics.horizontalAdvance)
         content = {
             Column.LAST_MEETING: date, Column.LAST_CONTACT: date, Column.NEXT_MEETING: date,
-            Column.NEXT_DUE: metrics.horizontalAdvance(f"00.00.0000  {longest_title}") + cell,
+            Column.NEXT_DUE: metrics.horizontalAdvance(f"00.00.0000  {longest_title}") + theme.CELL_PADDING,
         }
         for column in Column:
             # sectionSizeHint() reserves room for the sort arrow; a header may lose a few pixels
@@ -770,11 +768,10 @@ class MainWindow(QMainWindow):
             messages.show_error(self, "Fant ikke saken", str(exc))
             return
         view = self.case_view()
-        if not view.show_case(ref, tab):
-            # The advisor stayed on the shown case (unsaved edits, «Avbryt»).
-            self.stack.setCurrentWidget(view)
-            return
+        shown = view.show_case(ref, tab)
         self.stack.setCurrentWidget(view)
+        if not shown:
+            return  # the advisor stayed on the shown case (unsaved edits, «Avbryt»)
         self.select_ref(ref)
         self._update_case_actions()
         self.case_opened.emit(ref, tab or "")

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from navoppfolging.dates import fmt
+from navoppfolging.errors import NotFoundError
 from navoppfolging.retention import MAX_DAYS
+from navoppfolging.words import count
 from . import messages, theme
 from .state import AppState, run_in_background
 
@@ -151,14 +153,14 @@ class RetentionDialog(QDialog):
         for c in candidates:
             try:
                 rows.append((c, self.state.case(c.ref).name))
-            except Exception:  # noqa: BLE001 - a case not in the window's cache (another advisor's)
+            except NotFoundError:  # not in the window's cache
                 rows.append((c, "–"))
         self.model.set_candidates(rows)
         n = len(candidates)
         when = f"avsluttet {fmt(self.cutoff())} eller tidligere"
         self.summary.setText(f"Ingen saker er {when}." if not n else
-                             f"{n} {'sak' if n == 1 else 'saker'} {when} ({sum(c.row_count for c in candidates)} rader):")
-        self.delete_button.setText(f"Slett {n} {'sak' if n == 1 else 'saker'}" if n else "Slett")
+                             f"{count(n, 'sak', 'saker')} {when} ({sum(c.row_count for c in candidates)} rader):")
+        self.delete_button.setText(f"Slett {count(n, 'sak', 'saker')}" if n else "Slett")
         self.delete_button.setEnabled(bool(n))
 
     def delete(self) -> None:
@@ -167,9 +169,9 @@ class RetentionDialog(QDialog):
             return
         n = len(candidates)
         if not messages.confirm(self, "Slette for godt?",
-                                f"{n} {'avsluttet sak' if n == 1 else 'avsluttede saker'} med alle kontakter, "
+                                f"{count(n, 'avsluttet sak', 'avsluttede saker')} med alle kontakter, "
                                 "aktiviteter, vurderinger og notater slettes for godt. Dette kan ikke angres.",
-                                ok_text=f"Slett {n} {'sak' if n == 1 else 'saker'}"):
+                                ok_text=f"Slett {count(n, 'sak', 'saker')}"):
             return
         days, today, retention = self.days_spin.value(), self.today, self.state.retention
         confirmed = [c.ref for c in candidates]

@@ -194,9 +194,7 @@ class ItemSortProxyModel(QSortFilterProxyModel):
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
 
-# A cell's text needs this much beside it: the stylesheet's cell padding (6 px a side), the
-# item's own text margin (3 px a side) and a little air.
-CELL_PADDING = 2 * (6 + 3) + 6
+CELL_PADDING = theme.CELL_PADDING  # what a cell's text needs beside it (ui/theme.py)
 ICON_WIDTH = 22  # a decoration icon and its gap
 
 

@@ -111,6 +111,11 @@ OPACITY_DISABLED = 0.45  # --ax-opacity-disabled
 # Aksel's radii and sizes, in pixels (1rem = 16 px).
 RADIUS_SMALL = 4  # --ax-radius-4: tags, tooltips
 RADIUS_MEDIUM = 8  # --ax-radius-8: buttons, inputs
+# What a table cell's text needs beside it, for columns sized to their content: the stylesheet's
+# cell padding (``QTableView::item``: 6 px a side), the item's own text margin (3 px a side) and
+# a little air.
+CELL_TEXT_PADDING = 6
+CELL_PADDING = 2 * (CELL_TEXT_PADDING + 3) + 6
 CONTROL_HEIGHT = 32  # 2rem: Aksel's "small" buttons and fields, the density a desktop list needs
 FONT_POINT_SIZE = 10
 SPIN_BUTTON_WIDTH = 20  # the up/down buttons of spin boxes and time fields
@@ -538,7 +543,7 @@ QTableView, QTreeView, QListView {{
     selection-background-color: {SURFACE_SELECTED}; selection-color: {TEXT_DEFAULT};
 }}
 QTableView:focus, QTreeView:focus, QListView:focus {{ border: 1px solid {BORDER_FOCUS}; }}
-QTableView::item, QTreeView::item {{ padding: 4px 6px; }}
+QTableView::item, QTreeView::item {{ padding: 4px {CELL_TEXT_PADDING}px; }}
 /* The date pickers' month grid is a QTableView too, sized by Qt for unpadded cells: padding
    there cut the day names to «…» and two-digit days in half. */
 QCalendarWidget {{ min-width: 300px; min-height: 220px; }}
