@@ -215,6 +215,8 @@ class Database:
     backup_dir: Path | None = None
     encrypted: bool = False
     lock: FileLock | None = field(default=None, repr=False)
+    # The login's group role, read once (open_state and AppState both ask).
+    _team_role: tuple[Role | None] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -301,10 +303,12 @@ class Database:
         None for a local file, and for the owner/administrator of the team database."""
         if self.url.get_backend_name() != "postgresql":
             return None
-        from navoppfolging.teamdb import session_role
+        if self._team_role is None:
+            from navoppfolging.teamdb import session_role
 
-        with self.engine.connect() as conn:
-            return session_role(conn)
+            with self.engine.connect() as conn:
+                self._team_role = (session_role(conn),)
+        return self._team_role[0]
 
     def close(self) -> None:
         self.engine.dispose()
@@ -331,8 +335,7 @@ class Database:
         target_dir = self.backups_dir
         if path is None or target_dir is None or not path.exists():
             return None
-        target_dir.mkdir(parents=True, exist_ok=True)
-        owner_only(target_dir, directory=True)
+        owner_only(target_dir, directory=True)  # created 0700
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
         target = target_dir / f"{path.stem}-{stamp}-{reason}{path.suffix or '.db'}"
         partial = target.with_name(target.name + ".part")

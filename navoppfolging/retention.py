@@ -59,6 +59,17 @@ class DeletionEntry(NamedTuple):
     row_count: int
 
 
+def _delete_cases(s, rows: Sequence[m.CaseRow]) -> None:  # type: ignore[no-untyped-def]
+    """Delete the cases ``rows`` with everything under them (the audit hook records each delete)
+    and scrub the free text from their audit trail."""
+    for row in rows:
+        for child in s.scalars(select(m.DelegationRow).where(m.DelegationRow.case_id == row.id)):
+            s.delete(child)
+        s.delete(row)  # cascades to the children
+    s.flush()
+    scrub_free_text(s, [row.ref for row in rows])
+
+
 def _check_days(days: int) -> None:
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError(f"{SETTING}: må være mellom 1 og {MAX_DAYS} dager")
@@ -116,12 +127,7 @@ class RetentionService:
             if days is not None and days != self._stored_days(s):
                 s.merge(m.SettingRow(key=SETTING, value=str(int(days))))
             refs = [c.ref for c in candidates]
-            for row in s.scalars(select(m.CaseRow).where(m.CaseRow.ref.in_(refs))) if refs else ():
-                for child in s.scalars(select(m.DelegationRow).where(m.DelegationRow.case_id == row.id)):
-                    s.delete(child)
-                s.delete(row)  # cascades to the children; the audit hook records each delete
-            s.flush()
-            scrub_free_text(s, refs)
+            _delete_cases(s, list(s.scalars(select(m.CaseRow).where(m.CaseRow.ref.in_(refs)))) if refs else [])
             s.add_all(m.DeletionLogRow(deleted_at=stamp, case_ref=c.ref, closed_on=c.closed_on, row_count=c.row_count)
                       for c in candidates)
         result = RetentionResult(as_of=as_of, cutoff=cutoff, deleted=candidates)
@@ -141,12 +147,7 @@ class RetentionService:
             closed = {e.case_ref: e.closed_on for e in entries}
             rows = [row for row in s.scalars(select(m.CaseRow).where(m.CaseRow.ref.in_(list(closed))))
                     if row.closed_on is not None and row.closed_on == closed[row.ref]]
-            for row in rows:
-                for child in s.scalars(select(m.DelegationRow).where(m.DelegationRow.case_id == row.id)):
-                    s.delete(child)
-                s.delete(row)
-            s.flush()
-            scrub_free_text(s, [row.ref for row in rows])
+            _delete_cases(s, rows)
             s.add_all(m.DeletionLogRow(deleted_at=e.deleted_at, case_ref=e.case_ref, closed_on=e.closed_on,
                                        row_count=e.row_count)
                       for e in entries if (e.case_ref, e.deleted_at) not in logged)

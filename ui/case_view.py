@@ -215,8 +215,7 @@ class CaseView(QWidget):
 
     def _load_history(self) -> None:
         if self._ref is not None:
-            names = {str(a.ident): a.name for a in self.state.advisor_list()}
-            self.history.set_entries(self.state.audit.history(self._ref), names)
+            self.history.set_entries(self.state.audit.history(self._ref), self.state.advisor_names())
 
     # --- refresh ---------------------------------------------------------------------------------
 

@@ -337,7 +337,7 @@ class MainWindow(QMainWindow):
 
         load, load_counts = workload_loaders(self.state.db, self.state.local_settings)
         WorkloadDialog.ask(self, load=load, as_of=self.state.as_of, load_counts=load_counts,
-                           names={str(a.ident): a.name for a in self.state.advisor_list()})
+                           names=self.state.advisor_names())
 
     def import_spreadsheet(self) -> None:
         from .spreadsheet_import_dialog import SpreadsheetImportDialog

@@ -228,6 +228,10 @@ class AppState(QObject):
     def advisor_list(self) -> tuple[d.Advisor, ...]:
         return tuple(self._advisors.values())
 
+    def advisor_names(self) -> dict[str, str]:
+        """The advisors' names by NAV-ident (colleagues: Teamoversikt, Historikk)."""
+        return {str(ident): a.name for ident, a in self._advisors.items()}
+
     @property
     def me(self) -> d.Advisor | None:
         """The advisor using this database: a setting, else the only/first VEILEDER."""
