@@ -285,7 +285,7 @@ class DueListPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(FOLLOW_UP_COLUMN, QHeaderView.ResizeMode.Stretch)
         metrics = self.view.fontMetrics()
-        cell = 2 * (6 + 3) + 6  # the stylesheet's cell padding, the item's text margin, some air
+        cell = theme.CELL_PADDING
         # An item is indented two steps (the groups' arrows, then its level) and has its ⓘ room.
         self.view.setColumnWidth(0, 2 * self.view.indentation() + 20 + metrics.horizontalAdvance("00.00.0000") + cell)
         self.view.setColumnWidth(1, metrics.horizontalAdvance("U-0000  Noah Andreassen") + cell)
